@@ -78,8 +78,9 @@ export class FramingDecoder {
     return this.#rest;
   }
 
-  // Decodes a chunk; returns the records it completed. Throws FramingError on bad input, and again on
-  // any later push. Envelope payloads may be views into `chunk`: do not reuse the chunk's memory.
+  // Decodes a chunk; returns the records it completed. Throws FramingError on bad input (its `records`
+  // holds the records this chunk completed before the bad byte), and again on any later push.
+  // Envelope payloads may be views into `chunk`: do not reuse the chunk's memory.
   push(chunk: Uint8Array): FramingRecord[] {
     if (this.#state === S.Failed) throw this.#closedError();
     if (this.#state === S.Stopped) {
@@ -92,6 +93,7 @@ export class FramingDecoder {
     } catch (e) {
       this.#state = S.Failed;
       this.#error = e as FramingError;
+      this.#error.records = out;
       throw e;
     }
     return out;

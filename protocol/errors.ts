@@ -1,6 +1,7 @@
 // Typed framing errors: a stable code, the fault a .NET server would send, and where it happened.
 
 import type { FaultName } from './faults.ts';
+import type { FramingRecord } from './records.ts';
 
 // Stable error codes. The value is what tools and reports match on; never renumber or rename.
 export const FramingErrorCode = {
@@ -42,6 +43,8 @@ export class FramingError extends Error {
   readonly fault: FaultName | undefined;
   readonly offset: number | undefined;
   readonly looksLikeHttp: boolean;
+  // Records that completed in the same push before the error; a caller handles these first.
+  records: FramingRecord[] = [];
 
   constructor(code: FramingErrorCodeValue, message: string, options: FramingErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -1,7 +1,7 @@
 // Splitting byte streams at arbitrary points, to check that decoders accept any chunking.
 
 import fc from 'fast-check';
-import { FramingDecoder, type DecoderOptions, type FramingRecord } from '../../protocol/index.ts';
+import { type DecoderOptions, FramingDecoder, type FramingRecord } from '../../protocol/index.ts';
 
 // Splits bytes at the given cut points (any order, duplicates and out-of-range cuts ignored).
 export const splitAt = (bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] => {
@@ -34,6 +34,7 @@ export const hex = (h: string): Buffer => Buffer.from(h, 'hex');
 export const canon = (records: readonly FramingRecord[]): unknown[] =>
   records.map((r) => {
     if (r.type === 'sized-envelope') return { type: r.type, payload: Buffer.from(r.payload).toString('hex') };
-    if (r.type === 'unsized-envelope') return { type: r.type, chunks: r.chunks.map((c) => Buffer.from(c).toString('hex')) };
+    if (r.type === 'unsized-envelope')
+      return { type: r.type, chunks: r.chunks.map((c) => Buffer.from(c).toString('hex')) };
     return { ...r };
   });

@@ -10,14 +10,23 @@ export const textArb = (maxBytes: number): fc.Arbitrary<string> =>
   fc.string({ unit: 'grapheme', maxLength: Math.min(maxBytes, 120) }).filter((s) => utf8Len(s) <= maxBytes);
 
 const viaArb = fc
-  .tuple(fc.constantFrom('net.tcp', 'net.pipe', 'http'), fc.domain(), fc.integer({ min: 1, max: 65535 }), textArb(300))
+  .tuple(
+    fc.constantFrom('net.tcp', 'net.pipe', 'http'),
+    fc.domain(),
+    fc.integer({ min: 1, max: 65535 }),
+    textArb(300),
+  )
   .map(([scheme, host, port, path]) => `${scheme}://${host}:${port}/${path}`)
   .filter((s) => URL.canParse(s) && utf8Len(s) <= 2048);
 
 const payloadArb = fc.uint8Array({ maxLength: 1500 });
 
 export const recordArb: fc.Arbitrary<FramingRecord> = fc.oneof(
-  fc.record({ type: fc.constant('version' as const), major: fc.constant(1), minor: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({
+    type: fc.constant('version' as const),
+    major: fc.constant(1),
+    minor: fc.integer({ min: 0, max: 255 }),
+  }),
   fc.record({ type: fc.constant('mode' as const), mode: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ type: fc.constant('via' as const), via: viaArb }),
   fc.record({ type: fc.constant('known-encoding' as const), encoding: fc.integer({ min: 0, max: 255 }) }),

@@ -1,5 +1,5 @@
-import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import t from 'tap';
 import {
   encodedSize,
@@ -64,14 +64,19 @@ const onlyTypedErrors = (chunks: Uint8Array[], limits?: { maxEnvelope: number })
     return true;
   } catch (e) {
     return (
-      e instanceof FramingError && codes.has(e.code) && (e.fault === undefined || faults.has(e.fault)) && e.offset !== undefined
+      e instanceof FramingError &&
+      codes.has(e.code) &&
+      (e.fault === undefined || faults.has(e.fault)) &&
+      e.offset !== undefined
     );
   }
 };
 
 t.test('random byte streams never throw anything but the typed framing error', async (t) => {
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 600 }), cutsArb(600), (bytes, cuts) => onlyTypedErrors(splitAt(bytes, cuts))),
+    fc.property(fc.uint8Array({ maxLength: 600 }), cutsArb(600), (bytes, cuts) =>
+      onlyTypedErrors(splitAt(bytes, cuts)),
+    ),
     { numRuns: 5000 },
   );
   // Streams that start with a plausible record type get further into the decoder.
@@ -145,7 +150,12 @@ t.test('limits give the error and the fault a .NET server would', async (t) => {
       FramingErrorCode.ContentTypeTooLong,
       'ContentTypeTooLong',
     ],
-    ['fault of 257 bytes', encodeRecord({ type: 'fault', uri: 'x'.repeat(257) }), FramingErrorCode.FaultTooLong, undefined],
+    [
+      'fault of 257 bytes',
+      encodeRecord({ type: 'fault', uri: 'x'.repeat(257) }),
+      FramingErrorCode.FaultTooLong,
+      undefined,
+    ],
     [
       'sized envelope of 65537 bytes',
       hex('0681800400'),
@@ -178,12 +188,16 @@ t.test('limits are exact: the largest allowed value passes', async (t) => {
 t.test('an unsized envelope counts all its chunks against the envelope limit', async (t) => {
   const r: FramingRecord = { type: 'unsized-envelope', chunks: [new Uint8Array(60), new Uint8Array(60)] };
   t.equal(decodeChunks([encodeRecord(r)], { maxEnvelope: 120 }).length, 1);
-  t.throws(() => decodeChunks([encodeRecord(r)], { maxEnvelope: 119 }), { code: FramingErrorCode.EnvelopeTooLarge });
+  t.throws(() => decodeChunks([encodeRecord(r)], { maxEnvelope: 119 }), {
+    code: FramingErrorCode.EnvelopeTooLarge,
+  });
 });
 
 t.test('HTTP bytes are flagged as HTTP', async (t) => {
   for (const first of ['H', 'h']) {
-    const e = t.throws(() => new FramingDecoder().push(Buffer.from(`${first}TTP/1.1 200 OK`))) as FramingError;
+    const e = t.throws(() =>
+      new FramingDecoder().push(Buffer.from(`${first}TTP/1.1 200 OK`)),
+    ) as FramingError;
     t.equal(e.looksLikeHttp, true, first);
   }
 });
@@ -221,4 +235,13 @@ t.test('a payload that arrives whole is a view of the chunk, not a copy', async 
   const chunk = hex('0603010203');
   const [r] = new FramingDecoder().push(chunk);
   t.ok(r?.type === 'sized-envelope' && r.payload.buffer === chunk.buffer);
+});
+
+t.test('records completed before a bad byte in the same chunk travel on the error', async (t) => {
+  const bytes = Buffer.concat([encodeRecords([{ type: 'preamble-ack' }, { type: 'end' }]), hex('ff')]);
+  const e = t.throws(() => new FramingDecoder().push(bytes)) as FramingError;
+  t.same(
+    e.records.map((r) => r.type),
+    ['preamble-ack', 'end'],
+  );
 });

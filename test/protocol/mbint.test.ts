@@ -22,7 +22,8 @@ t.test('encodes the edge values like .NET', async (t) => {
 });
 
 t.test('refuses to encode what no mbint can hold', async (t) => {
-  for (const bad of [-1, MBINT_MAX + 1, 1.5, Number.NaN]) t.throws(() => encodeMbint(bad), RangeError, String(bad));
+  for (const bad of [-1, MBINT_MAX + 1, 1.5, Number.NaN])
+    t.throws(() => encodeMbint(bad), RangeError, String(bad));
 });
 
 t.test('decodes the edge values', async (t) => {
@@ -41,7 +42,11 @@ t.test('a 0x00 byte inside an mbint is a digit, not a terminator', async (t) => 
 
 t.test('a fifth byte with any of bits 0xF8 set is refused, as .NET does', async (t) => {
   for (const h of ['ffffffff08', 'ffffffff0f', 'ffffffff80', '8080808080', '80808080ff']) {
-    t.throws(() => decodeMbint(hex(h)), { name: 'FramingError', code: FramingErrorCode.MbintOverflow, offset: 4 }, h);
+    t.throws(
+      () => decodeMbint(hex(h)),
+      { name: 'FramingError', code: FramingErrorCode.MbintOverflow, offset: 4 },
+      h,
+    );
   }
 });
 

@@ -55,9 +55,15 @@ t.test('singleton-sized ends at the encoding record, with no PreambleEnd', async
 t.test('records out of order are refused without a fault', async (t) => {
   const bad: FramingRecord[][] = [
     [{ type: 'mode', mode: 2 }],
-    [{ type: 'version', major: 1, minor: 0 }, { type: 'via', via: 'net.tcp://h/' }],
+    [
+      { type: 'version', major: 1, minor: 0 },
+      { type: 'via', via: 'net.tcp://h/' },
+    ],
     [{ type: 'version', major: 1, minor: 0 }, { type: 'mode', mode: 2 }, { type: 'end' }],
-    [...sessionPreamble('net.tcp://h/a', 8).slice(0, 4), { type: 'sized-envelope', payload: new Uint8Array(1) }],
+    [
+      ...sessionPreamble('net.tcp://h/a', 8).slice(0, 4),
+      { type: 'sized-envelope', payload: new Uint8Array(1) },
+    ],
     [...sessionPreamble('net.tcp://h/a', 8), { type: 'preamble-end' }],
   ];
   for (const records of bad) {

@@ -1,9 +1,9 @@
-import fc from 'fast-check';
 import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import t from 'tap';
 import { encodeRecords, type FramingRecord } from '../../protocol/index.ts';
-import { canon, cutsArb, decodeChunks, hex, splitAt } from '../helpers/chunking.ts';
 import { wcfBinarySession, wcfVia } from '../fixtures/wcf-binary-session.ts';
+import { canon, cutsArb, decodeChunks, hex, splitAt } from '../helpers/chunking.ts';
 
 const stream = (dir: 'c>s' | 's>c'): Buffer =>
   Buffer.concat(wcfBinarySession.filter((w) => w.dir === dir).map((w) => hex(w.hex)));
@@ -57,7 +57,9 @@ t.test('any chunking of either stream decodes to the same records', async (t) =>
     const bytes = stream(dir);
     const whole = canon(decodeChunks([bytes]));
     fc.assert(
-      fc.property(cutsArb(bytes.length), (cuts) => isDeepStrictEqual(canon(decodeChunks(splitAt(bytes, cuts))), whole)),
+      fc.property(cutsArb(bytes.length), (cuts) =>
+        isDeepStrictEqual(canon(decodeChunks(splitAt(bytes, cuts))), whole),
+      ),
       { numRuns: 500 },
     );
     // The worst case: one byte at a time.
