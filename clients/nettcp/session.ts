@@ -44,6 +44,8 @@ export type SessionOptions = {
   // Allow a target outside loopback.
   allowRemote?: boolean;
   deadlines?: DeadlineWheel;
+  // Sees every record sent and received (for probes and debugging; costs a call per record).
+  trace?: (direction: 'out' | 'in', record: FramingRecord) => void;
 };
 
 // Milliseconds each open stage took.
@@ -176,7 +178,10 @@ export class NetTcpSession {
       this.#stage = 'preamble';
       this.#armTimer(this.#opts.openTimeoutMs);
       this.#preambleStart = t1;
-      socket.write(preambleBytes(this.target.via, resolveEncoding(this.#opts.encoding)));
+      const encoding = resolveEncoding(this.#opts.encoding);
+      if (this.#opts.trace)
+        for (const r of sessionPreamble(this.target.via, encoding)) this.#opts.trace('out', r);
+      socket.write(preambleBytes(this.target.via, encoding));
     });
   }
 
@@ -198,6 +203,7 @@ export class NetTcpSession {
       else this.#byKey.set(key, p);
       this.#inFlight++;
       const socket = this.#socket!;
+      this.#opts.trace?.('out', { type: 'sized-envelope', payload });
       socket.cork();
       socket.write(sizedEnvelopeHeader(payload.length));
       socket.write(payload);
@@ -231,6 +237,7 @@ export class NetTcpSession {
   #sendEndWhenIdle(): void {
     if (this.#state !== 'ending') return;
     if (this.#inFlight > 0) return; // #settle calls back here when the last call settles
+    this.#opts.trace?.('out', { type: 'end' });
     this.#socket?.write(END);
   }
 
@@ -256,6 +263,7 @@ export class NetTcpSession {
     }
     for (const r of records) {
       if (this.#state === 'failed' || this.#state === 'ended') return;
+      this.#opts.trace?.('in', r);
       this.#onRecord(r);
     }
     if (error === undefined) return;

@@ -1,0 +1,40 @@
+// The nettcp-chaos command line: one subcommand per file, dispatched here.
+
+import { probeCommand } from './probe.ts';
+import { ExitCode, UsageError } from './usage.ts';
+
+const USAGE = `usage: nettcp-chaos <command> [options]
+
+commands:
+  probe URL      open one net.tcp session and show each stage (probe --help)
+
+Exit codes: 0 ok, 1 failed expectation, 2 bad usage or invalid suite, 3 interrupted, 4 invalid run.`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  probe: probeCommand,
+};
+
+// Runs the command line; returns the exit code.
+export const main = async (argv: string[]): Promise<number> => {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? ExitCode.Usage : ExitCode.Ok;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    process.stderr.write(`nettcp-chaos: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
+    return ExitCode.Usage;
+  }
+  try {
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`nettcp-chaos ${name}: ${e.message}\n`);
+      return ExitCode.Usage;
+    }
+    throw e;
+  }
+};
+
+process.exitCode = await main(process.argv.slice(2));

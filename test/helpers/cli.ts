@@ -1,0 +1,9 @@
+// Runs the real command line in a child process.
+
+import { fileURLToPath } from 'node:url';
+import { execa, type Result } from 'execa';
+
+export const CLI = fileURLToPath(new URL('../../bin/nettcp-chaos.js', import.meta.url));
+
+export const runCli = (args: string[], options: { timeout?: number } = {}): Promise<Result> =>
+  execa(process.execPath, [CLI, ...args], { reject: false, timeout: options.timeout ?? 60_000 });
