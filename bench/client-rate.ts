@@ -102,7 +102,7 @@ const server = spawn(process.execPath, [fileURLToPath(new URL('./servers.ts', im
   stdio: ['pipe', 'pipe', 'inherit'],
 });
 const ports: { nettcp: number; raw: number } = JSON.parse(
-  await new Promise<string>((resolve) => createInterface({ input: server.stdout! }).once('line', resolve)),
+  await new Promise<string>((resolve) => createInterface({ input: server.stdout }).once('line', resolve)),
 );
 
 type Row = {
@@ -152,7 +152,7 @@ try {
     }
   }
 } finally {
-  server.stdin!.end();
+  server.stdin.end();
 }
 
 if (values.json) {

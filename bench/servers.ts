@@ -16,8 +16,7 @@ process.stdout.write(
   `${JSON.stringify({ nettcp: echo.port, raw: (raw.address() as { port: number }).port })}\n`,
 );
 process.stdin.resume();
-process.stdin.on('end', async () => {
+process.stdin.on('end', () => {
   raw.close();
-  await echo.close();
-  process.exit(0);
+  void echo.close().then(() => process.exit(0));
 });

@@ -56,8 +56,7 @@ export type OpenResult =
   | { ok: false; failure: Failure; timings: OpenTimings };
 
 export type CallResult =
-  | { ok: true; reply: Uint8Array; ms: number }
-  | { ok: false; failure: Failure; ms: number };
+  { ok: true; reply: Uint8Array; ms: number } | { ok: false; failure: Failure; ms: number };
 export type EndResult = { ok: true; ms: number } | { ok: false; failure: Failure; ms: number };
 
 const DEFAULTS = { connectTimeoutMs: 5000, openTimeoutMs: 5000, callTimeoutMs: 10000, endTimeoutMs: 5000 };

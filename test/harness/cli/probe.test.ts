@@ -19,10 +19,10 @@ t.test('probe --json prints one object with the stages', async (t) => {
   t.teardown(() => echo.close());
   const r = await runCli(['probe', echo.url(), '--json']);
   t.equal(r.exitCode, 0);
-  const report = JSON.parse(String(r.stdout));
+  const report = JSON.parse(String(r.stdout)) as { ok: boolean; stages: { stage: string }[] };
   t.equal(report.ok, true);
   t.same(
-    report.stages.map((s: { stage: string }) => s.stage),
+    report.stages.map((s) => s.stage),
     ['connect', 'preamble', 'call', 'end'],
   );
 });
