@@ -31,3 +31,15 @@ export {
   RecordType,
   typeByteOf,
 } from './records.ts';
+export {
+  decodeOpReply,
+  decodeOpRequest,
+  encodeOpReply,
+  encodeOpRequest,
+  type OpReply,
+  type OpRequest,
+  type Operation,
+  OPERATIONS,
+  opMessageId,
+  OPS_MAGIC,
+} from './ops.ts';

@@ -1,0 +1,86 @@
+// The reference host's configuration: what a suite's `target.host` (or `nettcp-chaos host --config`)
+// resolves to once validated. Times are milliseconds here; the YAML form writes durations (`10s`).
+
+import type { Operation } from '../protocol/index.ts';
+
+// Legacy defects the host can switch on, each reproducing a known failure (off by default).
+export const DEFECTS = [
+  // After an overlapped recycle the listener stops processing new connections (KB 3017663).
+  'overlapped-recycle-race',
+  // A hand-off that timed out leaves the socket open in the worker that never learned it owns it.
+  'leak-on-dispatch-timeout',
+  // A pre-dispatch hook with latency runs one call at a time across the worker (KB 2907010).
+  'serial-extensions',
+] as const;
+export type Defect = (typeof DEFECTS)[number];
+
+// The Net.TCP Port Sharing Service's knobs (SMSvcHost.exe.config <net.tcp>).
+export type SharingConfig = {
+  // Kernel accept queue length (listen(2) backlog).
+  listenBacklog: number;
+  // Connections accepted and waiting to be dispatched to a worker; beyond it, new ones are aborted.
+  maxPendingConnections: number;
+  // Accepts (preamble reads) that run at once.
+  maxPendingAccepts: number;
+  // The preamble up to the encoding record must arrive within this.
+  receiveTimeoutMs: number;
+  // A hand-off to a worker must complete within this (SMSvcHost 3.0: a hard-coded minute).
+  dispatchTimeoutMs: number;
+};
+
+export type ThrottleConfig = {
+  // Calls dispatched at once in a worker; more queue (ServiceThrottlingBehavior.MaxConcurrentCalls).
+  maxConcurrentCalls: number;
+  // Sessions open at once in a worker; more wait before their Ack (MaxConcurrentSessions).
+  maxConcurrentSessions: number;
+};
+
+export type ActivationConfig = {
+  // on-demand: the worker starts on the first connection for its path (WAS); startup: with the host.
+  mode: 'on-demand' | 'startup';
+  // How long a worker takes to start and register (slow start-up of a service).
+  delayMs: number;
+};
+
+export type ServiceConfig = {
+  // The path the worker registers, e.g. /orders; routes match it as a prefix of the via's path.
+  path: string;
+  throttle: ThrottleConfig;
+  activation: ActivationConfig;
+  // Added latency per operation, on top of what the request asks for.
+  operations: Partial<Record<Operation, { latencyMs: number }>>;
+  // A pre-dispatch hook (authentication, message inspection) that takes this long per call.
+  preDispatchHook: { latencyMs: number };
+  // Content types the service accepts; others get ContentTypeInvalid.
+  contentTypes: string[];
+  // Largest message accepted (maxReceivedMessageSize); larger: MaxMessageSizeExceededFault.
+  maxMessageSize: number;
+  // Whether recycles of this service may overlap (WAS's disallowOverlappingRotation = !overlap).
+  overlappedRecycle: boolean;
+};
+
+export type HostConfig = {
+  listen: { host: string; port: number };
+  sharing: SharingConfig;
+  services: ServiceConfig[];
+  defects: Defect[];
+  // The control channel's Unix socket; chosen by the host when absent.
+  controlSocket?: string;
+};
+
+// Defaults of .NET 4.x on a 1-CPU box where the docs give per-CPU values; suites should pin their own.
+export const DEFAULT_SHARING: Readonly<SharingConfig> = Object.freeze({
+  listenBacklog: 10,
+  maxPendingConnections: 100,
+  maxPendingAccepts: 2,
+  receiveTimeoutMs: 30_000,
+  dispatchTimeoutMs: 60_000,
+});
+
+export const DEFAULT_THROTTLE: Readonly<ThrottleConfig> = Object.freeze({
+  maxConcurrentCalls: 16,
+  maxConcurrentSessions: 100,
+});
+
+// The content type NetTcpBinding uses.
+export const DEFAULT_CONTENT_TYPES: readonly string[] = Object.freeze(['application/soap+msbinsession1']);
