@@ -1,0 +1,10 @@
+// The fault registry: every fault kind under the name suites use.
+
+import { recycle } from './recycle.ts';
+import type { AnyFault } from './types.ts';
+
+export const FAULTS: Readonly<Record<string, AnyFault>> = {
+  recycle: recycle as unknown as AnyFault,
+};
+
+export const FAULT_KINDS = Object.keys(FAULTS);

@@ -1,0 +1,133 @@
+// Rules that span fields (exactly one target kind, faults that fit the target, expectations that name
+// configured checks, loopback only). They read the raw data, defensively, so they are reported in the
+// same pass as type errors instead of after them.
+
+import { isLoopbackIp } from '../../clients/loopback.ts';
+import { FAULTS } from '../../faults/index.ts';
+
+export type RawIssue = { path: (string | number)[]; message: string; key?: boolean };
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// Whether a host name or IP literal is loopback without resolving it.
+const loopbackName = (host: string): boolean => host === 'localhost' || isLoopbackIp(host);
+
+export const crossChecks = (raw: unknown): RawIssue[] => {
+  if (!isObj(raw)) return [];
+  const issues: RawIssue[] = [];
+  const allowRemote = raw['allowRemote'] === true;
+  const target = raw['target'];
+  let targetKind: 'host' | 'command' | undefined;
+  if (isObj(target)) {
+    const hasHost = target['host'] !== undefined;
+    const hasCommand = target['command'] !== undefined;
+    if (hasHost && hasCommand) {
+      issues.push({ path: ['target'], message: 'expected either host or command, not both' });
+    } else if (!hasHost && !hasCommand) {
+      issues.push({
+        path: ['target'],
+        message: 'expected host (the built-in reference host) or command (any program), got neither',
+      });
+    }
+    targetKind = hasHost ? 'host' : hasCommand ? 'command' : undefined;
+    if (targetKind === 'host') {
+      for (const k of ['port', 'env', 'cwd', 'stop'] as const) {
+        if (target[k] !== undefined) {
+          issues.push({
+            path: ['target', k],
+            message: `${k} goes with a command target, not the built-in host`,
+            key: true,
+          });
+        }
+      }
+      const listen = isObj(target['host']) ? target['host']['listen'] : undefined;
+      if (typeof listen === 'string' && !allowRemote) {
+        const h = listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+        if (!loopbackName(h) && h !== '') {
+          issues.push({
+            path: ['target', 'host', 'listen'],
+            message: `expected a loopback address (127.0.0.0/8 or ::1) unless allowRemote is true, got ${JSON.stringify(listen)}`,
+          });
+        }
+      }
+    }
+    if (targetKind === 'command') {
+      if (target['port'] === undefined) {
+        issues.push({
+          path: ['target'],
+          message: 'expected port (auto, or the port the program listens on) with command',
+        });
+      }
+      const argv = target['command'];
+      const env = target['env'];
+      const usesPort =
+        (Array.isArray(argv) && argv.some((a) => typeof a === 'string' && a.includes('{port}'))) ||
+        (isObj(env) && Object.values(env).some((v) => typeof v === 'string' && v.includes('{port}')));
+      if (target['port'] === 'auto' && Array.isArray(argv) && !usesPort) {
+        issues.push({
+          path: ['target', 'command'],
+          message:
+            'port: auto hands the program a free port as {port}, but no argument or env value contains {port}',
+        });
+      }
+    }
+  }
+  // Absolute vias must stay on loopback.
+  const vias: [(string | number)[], unknown][] = [];
+  if (Array.isArray(raw['load']))
+    raw['load'].forEach((l, i) => isObj(l) && vias.push([['load', i, 'via'], l['via']]));
+  if (isObj(raw['probe'])) vias.push([['probe', 'via'], raw['probe']['via']]);
+  for (const [path, v] of vias) {
+    if (typeof v !== 'string' || !v.startsWith('net.tcp://') || allowRemote) continue;
+    if (!URL.canParse(v)) continue;
+    const host = new URL(v).hostname.replace(/^\[|\]$/g, '');
+    if (!loopbackName(host)) {
+      issues.push({
+        path,
+        message: `expected a loopback host unless allowRemote is true, got ${JSON.stringify(host)}`,
+      });
+    }
+  }
+  // Faults must fit the target.
+  if (Array.isArray(raw['faults']) && targetKind !== undefined) {
+    raw['faults'].forEach((f, i) => {
+      if (!isObj(f) || typeof f['kind'] !== 'string') return;
+      const fault = FAULTS[f['kind']];
+      if (fault?.checkTarget === undefined) return;
+      const parsed = fault.schema.safeParse(f);
+      if (!parsed.success) return;
+      for (const m of fault.checkTarget(parsed.data, targetKind))
+        issues.push({ path: ['faults', i], message: m });
+    });
+  }
+  // Load names are unique; they label reports.
+  if (Array.isArray(raw['load'])) {
+    const seen = new Map<string, number>();
+    raw['load'].forEach((l, i) => {
+      if (!isObj(l) || typeof l['name'] !== 'string') return;
+      const first = seen.get(l['name']);
+      if (first !== undefined) {
+        issues.push({
+          path: ['load', i, 'name'],
+          message: `expected a name no other load has (load[${first}] is ${JSON.stringify(l['name'])})`,
+        });
+      }
+      seen.set(l['name'], i);
+    });
+  }
+  // An expectation names checks the suite configures.
+  const expect = raw['expect'];
+  if (isObj(expect) && Array.isArray(expect['fail'])) {
+    const configured = isObj(raw['checks']) ? Object.keys(raw['checks']) : [];
+    expect['fail'].forEach((name, i) => {
+      if (typeof name === 'string' && !configured.includes(name)) {
+        issues.push({
+          path: ['expect', 'fail', i],
+          message: `expected one of the suite's checks (${configured.join(', ') || 'none configured'}), got ${JSON.stringify(name)}`,
+        });
+      }
+    });
+  }
+  return issues;
+};

@@ -1,0 +1,147 @@
+// The YAML form of the reference host's configuration (`target.host` in a suite, or the file given to
+// `nettcp-chaos host --config`), resolved to the HostConfig the host runs with.
+
+import * as z from 'zod';
+import {
+  DEFAULT_CONTENT_TYPES,
+  DEFAULT_SHARING,
+  DEFAULT_THROTTLE,
+  DEFECTS,
+  type HostConfig,
+  type ServiceConfig,
+} from '../../host/config.ts';
+import { OPERATIONS } from '../../protocol/index.ts';
+import {
+  bool,
+  duration,
+  list,
+  oneOf,
+  positiveDuration,
+  positiveInt,
+  record,
+  text,
+  urlPath,
+} from './fields.ts';
+
+const LISTEN = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/;
+
+// host:port to listen on; port 0 picks a free one.
+const listen = z
+  .string({ error: 'HOST:PORT to listen on (for example 127.0.0.1:0; port 0 picks a free one)' })
+  .regex(LISTEN, { error: 'HOST:PORT to listen on (for example 127.0.0.1:0; port 0 picks a free one)' })
+  .refine((s) => Number(LISTEN.exec(s)![2]) <= 65535, { error: 'a port from 0 to 65535' })
+  .transform((s) => {
+    const m = LISTEN.exec(s)!;
+    return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  })
+  .meta({ description: 'HOST:PORT to listen on (for example 127.0.0.1:0; port 0 picks a free one)' });
+
+const sharing = record(
+  {
+    listenBacklog: positiveInt('a positive kernel accept-queue length').default(
+      DEFAULT_SHARING.listenBacklog,
+    ),
+    maxPendingConnections: positiveInt('a positive number of connections waiting for dispatch').default(
+      DEFAULT_SHARING.maxPendingConnections,
+    ),
+    maxPendingAccepts: positiveInt('a positive number of accepts running at once').default(
+      DEFAULT_SHARING.maxPendingAccepts,
+    ),
+    receiveTimeout: positiveDuration('the time allowed to read a preamble').prefault('30s'),
+    dispatchTimeout: positiveDuration('the time allowed to hand a connection to a worker').prefault('60s'),
+  },
+  'the port sharing settings: listenBacklog, maxPendingConnections, maxPendingAccepts, receiveTimeout, dispatchTimeout',
+);
+
+const operationSettings = record(
+  { latency: duration('added latency per call').prefault('0ms') },
+  'operation settings: { latency: DURATION }',
+);
+
+const service = record(
+  {
+    path: urlPath(),
+    throttle: record(
+      {
+        maxConcurrentCalls: positiveInt('a positive number of calls dispatched at once').default(
+          DEFAULT_THROTTLE.maxConcurrentCalls,
+        ),
+        maxConcurrentSessions: positiveInt('a positive number of sessions open at once').default(
+          DEFAULT_THROTTLE.maxConcurrentSessions,
+        ),
+      },
+      'the service throttle: { maxConcurrentCalls, maxConcurrentSessions }',
+    ).prefault({}),
+    activation: record(
+      {
+        mode: oneOf(['on-demand', 'startup']).default('on-demand'),
+        delay: duration('how long the worker takes to start').prefault('0s'),
+      },
+      'activation: { mode: on-demand | startup, delay: DURATION }',
+    ).prefault({}),
+    operations: z
+      .partialRecord(oneOf(OPERATIONS), operationSettings, {
+        error: `operations by name (${OPERATIONS.join(', ')}), each { latency: DURATION }`,
+      })
+      .meta({ description: `operations by name (${OPERATIONS.join(', ')}), each { latency: DURATION }` })
+      .default({}),
+    preDispatchHook: record(
+      { latency: duration('the hook latency per call').prefault('0ms') },
+      'a pre-dispatch hook: { latency: DURATION }',
+    ).prefault({}),
+    contentTypes: list(text('a content type'), 'a list of accepted content types', 1).default([
+      ...DEFAULT_CONTENT_TYPES,
+    ]),
+    maxMessageSize: positiveInt('a positive message size limit in bytes').default(65536),
+    overlappedRecycle: bool('whether recycles may overlap (true or false)').default(true),
+  },
+  'a service: { path, throttle, activation, operations, preDispatchHook, contentTypes, maxMessageSize, overlappedRecycle }',
+);
+
+// The `target.host` block.
+export const hostSchema = record(
+  {
+    listen: listen.prefault('127.0.0.1:0'),
+    sharing: sharing.prefault({}),
+    services: list(service, 'a list of services, each with a path', 1),
+    defects: list(oneOf(DEFECTS), `a list of defects (${DEFECTS.join(', ')})`).default([]),
+  },
+  'the reference host: { listen, sharing, services, defects }',
+)
+  .superRefine((h, ctx) => {
+    const seen = new Map<string, number>();
+    h.services.forEach((s, i) => {
+      const first = seen.get(s.path);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'path'],
+          message: `a path no other service registers (services[${first}] already registers ${s.path})`,
+        });
+      }
+      seen.set(s.path, i);
+    });
+  })
+  .transform((h): HostConfig => ({
+    listen: h.listen,
+    sharing: {
+      listenBacklog: h.sharing.listenBacklog,
+      maxPendingConnections: h.sharing.maxPendingConnections,
+      maxPendingAccepts: h.sharing.maxPendingAccepts,
+      receiveTimeoutMs: h.sharing.receiveTimeout,
+      dispatchTimeoutMs: h.sharing.dispatchTimeout,
+    },
+    services: h.services.map((s): ServiceConfig => ({
+      path: s.path,
+      throttle: s.throttle,
+      activation: { mode: s.activation.mode, delayMs: s.activation.delay },
+      operations: Object.fromEntries(
+        Object.entries(s.operations).map(([op, v]) => [op, { latencyMs: v.latency }]),
+      ),
+      preDispatchHook: { latencyMs: s.preDispatchHook.latency },
+      contentTypes: s.contentTypes,
+      maxMessageSize: s.maxMessageSize,
+      overlappedRecycle: s.overlappedRecycle,
+    })),
+    defects: [...new Set(h.defects)],
+  }));

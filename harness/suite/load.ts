@@ -1,0 +1,205 @@
+// Loads a suite: YAML with positions kept, the schema, the cross-field rules; every problem at once,
+// each as FILE:LINE:COL path: expected ..., got ... (type).
+
+import { readFile } from 'node:fs/promises';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type * as z from 'zod';
+import { crossChecks, type RawIssue } from './cross-checks.ts';
+import { type ParsedSuite, suiteSchema } from './schema.ts';
+import { keysAt } from './schema-walk.ts';
+
+export type SuiteProblem = { file: string; line: number; col: number; path: string; message: string };
+
+export type LoadedSuite = { file: string; text: string; suite: ParsedSuite };
+
+export type LoadResult = { ok: true; loaded: LoadedSuite } | { ok: false; problems: SuiteProblem[] };
+
+// One problem as a line: suites/x.yaml:12:7 load[0].rate: expected ..., got "fast" (string).
+export const formatProblem = (p: SuiteProblem): string =>
+  `${p.file}:${p.line}:${p.col} ${p.path === '' ? '(suite)' : p.path}: ${p.message}`;
+
+// A path as people write it: load[0].rate, checks["listener.responsive"].maxGap.
+export const formatPath = (path: readonly PropertyKey[]): string =>
+  path
+    .map((k, i) =>
+      typeof k === 'number'
+        ? `[${k}]`
+        : /^[A-Za-z_$][\w$]*$/.test(String(k))
+          ? `${i === 0 ? '' : '.'}${String(k)}`
+          : `[${JSON.stringify(String(k))}]`,
+    )
+    .join('');
+
+// What a value is, for "got ...": the value (shortened) and its YAML type.
+export const describeValue = (v: unknown): string => {
+  if (v === undefined) return 'nothing (missing)';
+  const kind = v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v === 'object' ? 'mapping' : typeof v;
+  // JSON.stringify gives undefined only for functions and symbols, which YAML never produces.
+  let s = JSON.stringify(v) ?? typeof v;
+  if (s.length > 60) s = `${s.slice(0, 57)}...`;
+  return `${s} (${kind})`;
+};
+
+const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
+  let v: unknown = root;
+  for (const k of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+};
+
+// The YAML node at a path, or the deepest node on the way (where a missing field would go).
+const nodeAt = (doc: Document, path: readonly PropertyKey[], key = false): Node | undefined => {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i];
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === k);
+      if (pair === undefined) return node;
+      if (key && i === path.length - 1) return (pair.key as Node | null) ?? node;
+      if (pair.value === null) return (pair.key as Node | null) ?? node;
+      node = pair.value;
+    } else if (isSeq(node) && typeof k === 'number') {
+      const item = node.items[k];
+      if (item === undefined) return node;
+      node = item;
+    } else {
+      return node as Node;
+    }
+  }
+  return node as Node;
+};
+
+const position = (
+  doc: Document,
+  lc: LineCounter,
+  path: readonly PropertyKey[],
+  key = false,
+): [number, number] => {
+  const n = nodeAt(doc, path, key);
+  const offset = n?.range?.[0] ?? 0;
+  const p = lc.linePos(offset);
+  return [p.line, p.col];
+};
+
+// The closest of some words to a typo (at most two edits away); hand-written, ten lines.
+const closest = (word: string, options: string[]): string | undefined => {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const o of options) {
+    const d = editDistance(word.toLowerCase(), o.toLowerCase());
+    if (d < bestD) [best, bestD] = [o, d];
+  }
+  return best;
+};
+
+const editDistance = (a: string, b: string): number => {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+};
+
+const fromZod = (
+  issue: z.core.$ZodIssue,
+  raw: unknown,
+  doc: Document,
+  lc: LineCounter,
+  file: string,
+): SuiteProblem[] => {
+  const path = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = keysAt(suiteSchema, path, raw) ?? [];
+    return issue.keys.map((k) => {
+      const [line, col] = position(doc, lc, [...path, k], true);
+      const guess = closest(k, allowed);
+      const hint = guess !== undefined ? `; did you mean ${JSON.stringify(guess)}?` : '';
+      const expected = allowed.length > 0 ? ` (expected one of ${allowed.join(', ')})` : '';
+      return { file, line, col, path: formatPath([...path, k]), message: `unknown field${hint}${expected}` };
+    });
+  }
+  const value = valueAt(raw, path);
+  const [line, col] = position(doc, lc, path);
+  return [
+    {
+      file,
+      line,
+      col,
+      path: formatPath(path),
+      message: `expected ${issue.message}, got ${describeValue(value)}`,
+    },
+  ];
+};
+
+const fromCross = (issue: RawIssue, doc: Document, lc: LineCounter, file: string): SuiteProblem => {
+  const [line, col] = position(doc, lc, issue.path, issue.key);
+  return { file, line, col, path: formatPath(issue.path), message: issue.message };
+};
+
+// Validates suite text; `file` names it in problems.
+export const loadSuiteText = (text: string, file: string): LoadResult => {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0].line ?? 1,
+        col: e.linePos?.[0].col ?? 1,
+        path: '',
+        message: `YAML: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  const raw: unknown = doc.toJS();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return {
+      ok: false,
+      problems: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: '',
+          message: `expected a suite (a mapping with name, target, load), got ${describeValue(raw)}`,
+        },
+      ],
+    };
+  }
+  const parsed = suiteSchema.safeParse(raw);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZod(i, raw, doc, lineCounter, file))),
+    ...crossChecks(raw).map((i) => fromCross(i, doc, lineCounter, file)),
+  ];
+  // A cross-field rule and a type error at the same place say the same thing twice.
+  const unique = [...new Map(problems.map((p) => [`${p.line}:${p.col}:${p.path}:${p.message}`, p])).values()];
+  unique.sort((a, b) => a.line - b.line || a.col - b.col);
+  if (unique.length > 0 || !parsed.success) return { ok: false, problems: unique };
+  return { ok: true, loaded: { file, text, suite: parsed.data } };
+};
+
+// Reads and validates a suite file.
+export const loadSuiteFile = async (file: string): Promise<LoadResult> => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    return {
+      ok: false,
+      problems: [{ file, line: 1, col: 1, path: '', message: `cannot read the suite: ${why}` }],
+    };
+  }
+  return loadSuiteText(text, file);
+};
