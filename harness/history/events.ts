@@ -1,0 +1,144 @@
+// The History: an append-only list of events, the one source of truth of a run. Checks are pure
+// functions of it; reports render it. Written to history.ndjson as events happen, one JSON per line.
+// `t` is milliseconds since the run started (monotonic clock).
+
+import type { FailureKind, Stage } from '../../clients/nettcp/index.ts';
+
+export const HISTORY_VERSION = 1;
+
+// The first event: what ran, when, with what.
+export type MetaEvent = {
+  t: 0;
+  kind: 'meta';
+  version: typeof HISTORY_VERSION;
+  suite: string;
+  file: string;
+  // The suite as run (its YAML text).
+  text: string;
+  seed: number;
+  startedAt: string;
+  tool: { name: string; version: string; node: string; platform: string };
+};
+
+// Run phases. `load` starts when load starts (fault `at` times count from it).
+export type Phase =
+  'starting' | 'ready' | 'baseline' | 'load' | 'drain' | 'settle' | 'final' | 'stopping' | 'done';
+
+export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase };
+
+// How a session or call failed, in the client's words.
+export type OpFailure = {
+  kind: FailureKind;
+  stage: Stage;
+  fault?: string | null;
+  code?: string;
+  message?: string;
+};
+
+// One session, once it completed (Jepsen's ok / fail / info: info when we cannot know what happened,
+// such as a session cut off by the end of the run).
+export type OpEvent = {
+  t: number;
+  kind: 'op';
+  type: 'ok' | 'fail' | 'info';
+  load: string;
+  session: number;
+  // When the session should have started (open models) and when it did.
+  intended: number;
+  start: number;
+  // Latency from the intended start (corrected) and from the actual start (uncorrected).
+  ms: number;
+  uncorrectedMs: number;
+  calls: number;
+  failure?: OpFailure;
+};
+
+export type FaultEvent = {
+  t: number;
+  kind: 'fault';
+  type: 'intent' | 'inject' | 'heal' | 'error' | 'note';
+  // Unique within the run: kind#index (recycle#0).
+  id: string;
+  fault: string;
+  label: string;
+  detail?: Record<string, unknown>;
+};
+
+// fds of one process by kind, and its sockets by TCP state.
+export type ProcessSample = {
+  pid: number;
+  ppid: number;
+  comm: string;
+  // What the process is to the target: root, or a worker of a path (from the host), or child.
+  role: string;
+  fds: { socket: number; pipe: number; file: number; other: number; total: number };
+  tcp: Record<string, number>;
+  rssBytes: number;
+  cpuPercent: number;
+};
+
+export type TargetSample = { t: number; kind: 'sample'; source: 'target'; processes: ProcessSample[] };
+
+// Latency percentiles of one window, with the encoded HdrHistogram so windows can be merged.
+export type LatencyWindow = {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  hist: string;
+};
+
+export type LoadSample = {
+  t: number;
+  kind: 'sample';
+  source: 'load';
+  load: string;
+  windowMs: number;
+  // Sessions started, completed ok, failed by kind, and dropped (could not start) in the window.
+  started: number;
+  ok: number;
+  failed: Record<string, number>;
+  dropped: number;
+  // Sessions in flight at the end of the window.
+  active: number;
+  calls: { ok: number; failed: number };
+  latency: { corrected: LatencyWindow; uncorrected: LatencyWindow; call: LatencyWindow };
+};
+
+// The load generator's own health; a saturated generator makes the run invalid.
+export type GeneratorSample = {
+  t: number;
+  kind: 'sample';
+  source: 'generator';
+  lagP99Ms: number;
+  lagMaxMs: number;
+  cpuPercent: number;
+};
+
+export type ProbeEvent = { t: number; kind: 'probe'; ok: boolean; ms: number; failure?: OpFailure };
+
+export type LogEvent = {
+  t: number;
+  kind: 'log';
+  level: 'info' | 'warn' | 'error';
+  // harness, target (a line the target printed), or fault.
+  source: string;
+  message: string;
+  data?: Record<string, unknown>;
+};
+
+export type HistoryEvent =
+  | MetaEvent
+  | PhaseEvent
+  | OpEvent
+  | FaultEvent
+  | TargetSample
+  | LoadSample
+  | GeneratorSample
+  | ProbeEvent
+  | LogEvent;
+
+// A run's history in memory: every event but ok ops (those are only on disk; the load samples carry
+// their counts and latencies), so memory stays bounded on long runs.
+export type History = { meta: MetaEvent; events: HistoryEvent[] };

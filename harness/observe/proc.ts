@@ -1,0 +1,204 @@
+// Reading processes from /proc: stat, fds by kind, sockets by TCP state, the process tree.
+// Hand-written: the npm /proc readers (pidusage, ps-list) give CPU and memory but not fds or socket
+// states, which are what a leak check needs.
+
+import { readdir, readFile, readlink } from 'node:fs/promises';
+
+export type ProcStat = {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  pgrp: number;
+  // CPU time in clock ticks (USER_HZ, 100 on Linux).
+  utime: number;
+  stime: number;
+  // Start time in clock ticks since boot (tells a reused pid apart).
+  starttime: number;
+};
+
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+// Parses /proc/PID/stat. comm may hold spaces and parentheses, so it is cut at the last ')'.
+export const parseStat = (text: string): ProcStat | undefined => {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const pid = Number(text.slice(0, open).trim());
+  const rest = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
+  // rest[0] is field 3 (state); field N is rest[N - 3].
+  const field = (n: number): number => Number(rest[n - 3]);
+  const stat: ProcStat = {
+    pid,
+    comm: text.slice(open + 1, close),
+    state: rest[0] ?? '?',
+    ppid: field(4),
+    pgrp: field(5),
+    utime: field(14),
+    stime: field(15),
+    starttime: field(22),
+  };
+  const numbers = [stat.pid, stat.ppid, stat.pgrp, stat.utime, stat.stime, stat.starttime];
+  return numbers.every((n) => Number.isInteger(n) && n >= 0) ? stat : undefined;
+};
+
+// TCP states of /proc/net/tcp, by their hex code.
+export const TCP_STATES: Readonly<Record<string, string>> = {
+  '01': 'ESTABLISHED',
+  '02': 'SYN_SENT',
+  '03': 'SYN_RECV',
+  '04': 'FIN_WAIT1',
+  '05': 'FIN_WAIT2',
+  '06': 'TIME_WAIT',
+  '07': 'CLOSE',
+  '08': 'CLOSE_WAIT',
+  '09': 'LAST_ACK',
+  '0A': 'LISTEN',
+  '0B': 'CLOSING',
+  '0C': 'NEW_SYN_RECV',
+};
+
+export type TcpSocket = { inode: number; state: string; local: string; remote: string };
+
+// Decodes a /proc/net/tcp{,6} address (hex IP in host byte order per 32-bit word, hex port).
+const decodeAddress = (hex: string): string => {
+  const [ip = '', port = ''] = hex.split(':');
+  const p = parseInt(port, 16);
+  if (ip.length === 8) {
+    const b = Buffer.from(ip, 'hex').reverse();
+    return `${[...b].join('.')}:${p}`;
+  }
+  if (ip.length === 32) {
+    const words = ip.match(/.{8}/g)!.map((w) => Buffer.from(w, 'hex').reverse().toString('hex'));
+    const groups = words
+      .join('')
+      .match(/.{4}/g)!
+      .map((g) => g.replace(/^0+(?=.)/, ''));
+    return `[${groups.join(':')}]:${p}`;
+  }
+  return `${hex}`;
+};
+
+// Parses /proc/net/tcp or tcp6 into sockets by inode. Lines that do not parse are skipped.
+export const parseNetTcp = (text: string): TcpSocket[] => {
+  const out: TcpSocket[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const state = TCP_STATES[f[3]!.toUpperCase()];
+    const inode = Number(f[9]);
+    if (state === undefined || !Number.isInteger(inode) || inode <= 0) continue;
+    out.push({ inode, state, local: decodeAddress(f[1]!), remote: decodeAddress(f[2]!) });
+  }
+  return out;
+};
+
+// Socket inodes of Unix-domain sockets (/proc/net/unix), so non-TCP sockets can be named.
+export const parseNetUnix = (text: string): Set<number> => {
+  const out = new Set<number>();
+  for (const line of text.split('\n').slice(1)) {
+    const inode = Number(line.trim().split(/\s+/)[6]);
+    if (Number.isInteger(inode) && inode > 0) out.add(inode);
+  }
+  return out;
+};
+
+export type FdKinds = {
+  socket: number;
+  pipe: number;
+  file: number;
+  other: number;
+  total: number;
+  socketInodes: number[];
+};
+
+// Classifies fd link targets: socket:[N], pipe:[N], a path, or anything else (anon_inode:..., /dev/...).
+export const classifyFds = (links: readonly string[]): FdKinds => {
+  const k: FdKinds = { socket: 0, pipe: 0, file: 0, other: 0, total: links.length, socketInodes: [] };
+  for (const l of links) {
+    const sock = /^socket:\[(\d+)\]$/.exec(l);
+    if (sock !== null) {
+      k.socket++;
+      k.socketInodes.push(Number(sock[1]));
+    } else if (l.startsWith('pipe:[')) k.pipe++;
+    else if (l.startsWith('/') && !l.startsWith('/dev/')) k.file++;
+    else k.other++;
+  }
+  return k;
+};
+
+const missing = (e: unknown): boolean => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES';
+};
+
+// /proc/PID/stat, or undefined when the process is gone.
+export const readStat = async (pid: number): Promise<ProcStat | undefined> => {
+  try {
+    return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch (e) {
+    if (missing(e)) return undefined;
+    throw e;
+  }
+};
+
+// fds of a process by kind; undefined when the process is gone. fds closing meanwhile are skipped.
+export const readFds = async (pid: number): Promise<FdKinds | undefined> => {
+  let names: string[];
+  try {
+    names = await readdir(`/proc/${pid}/fd`);
+  } catch (e) {
+    if (missing(e)) return undefined;
+    throw e;
+  }
+  const links = await Promise.all(names.map((n) => readlink(`/proc/${pid}/fd/${n}`).catch(() => undefined)));
+  return classifyFds(links.filter((l): l is string => l !== undefined));
+};
+
+// Resident memory in bytes (VmRSS of /proc/PID/status), 0 when unknown.
+export const readRss = async (pid: number): Promise<number> => {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m === null ? 0 : Number(m[1]) * 1024;
+  } catch {
+    return 0;
+  }
+};
+
+// Every TCP socket of this network namespace, by inode.
+export const readTcpSockets = async (): Promise<Map<number, TcpSocket>> => {
+  const out = new Map<number, TcpSocket>();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(f, 'utf8').catch(() => '');
+    for (const s of parseNetTcp(text)) out.set(s.inode, s);
+  }
+  return out;
+};
+
+export const readUnixInodes = async (): Promise<Set<number>> =>
+  parseNetUnix(await readFile('/proc/net/unix', 'utf8').catch(() => ''));
+
+// Every process (pid, ppid) on the machine.
+export const readAllStats = async (): Promise<ProcStat[]> => {
+  const names = await readdir('/proc');
+  const stats = await Promise.all(names.filter((n) => /^\d+$/.test(n)).map((n) => readStat(Number(n))));
+  return stats.filter((s): s is ProcStat => s !== undefined);
+};
+
+// A process and all its descendants, root first.
+export const descendants = (root: number, stats: readonly ProcStat[]): ProcStat[] => {
+  const children = new Map<number, ProcStat[]>();
+  for (const s of stats) {
+    const list = children.get(s.ppid);
+    if (list === undefined) children.set(s.ppid, [s]);
+    else list.push(s);
+  }
+  const rootStat = stats.find((s) => s.pid === root);
+  if (rootStat === undefined) return [];
+  const out: ProcStat[] = [rootStat];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!.pid) ?? []));
+  return out;
+};

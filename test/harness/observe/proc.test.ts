@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { createServer, connect } from 'node:net';
+import t from 'tap';
+import {
+  classifyFds,
+  descendants,
+  parseNetTcp,
+  parseStat,
+  readAllStats,
+  readFds,
+  readStat,
+  readTcpSockets,
+} from '../../../harness/observe/proc.ts';
+
+const STAT =
+  '1234 (node (worker) 1) S 1200 1234 1200 0 -1 4194560 2000 0 0 0 150 42 0 0 20 0 11 0 98765 1000000 5000 18446744073709551615 1 1 0 0 0 0 0 4096 134234626 0 0 0 17 1 0 0 0 0 0';
+
+t.test('stat lines parse, even with spaces and parentheses in comm', async (t) => {
+  t.match(parseStat(STAT), {
+    pid: 1234,
+    comm: 'node (worker) 1',
+    state: 'S',
+    ppid: 1200,
+    pgrp: 1234,
+    utime: 150,
+    stime: 42,
+    starttime: 98765,
+  });
+  t.equal(parseStat('garbage'), undefined);
+  t.equal(parseStat('12 (x) S'), undefined, 'too few fields');
+});
+
+t.test('stat parsing never throws on arbitrary text', async (t) => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 200 }), (s) => {
+      const r = parseStat(s);
+      return r === undefined || Number.isInteger(r.pid);
+    }),
+    { numRuns: 2000 },
+  );
+  fc.assert(
+    fc.property(
+      fc.string({ maxLength: 40 }),
+      (comm) => parseStat(STAT.replace('node (worker) 1', comm))?.comm === comm,
+    ),
+  );
+  t.pass();
+});
+
+const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 11111 1 0000000000000000 100 0 0 10 0
+   1: 0100007F:1F90 0100007F:C350 08 00000000:00000000 00:00000000 00000000     0        0 22222 1 0000000000000000 20 4 30 10 -1
+   2: 0100007F:C350 0100007F:1F90 06 00000000:00000000 03:00000123 00000000     0        0 0 3 0000000000000000
+`;
+
+t.test('/proc/net/tcp lines parse into sockets by inode with their state', async (t) => {
+  t.same(parseNetTcp(TCP), [
+    { inode: 11111, state: 'LISTEN', local: '127.0.0.1:8080', remote: '0.0.0.0:0' },
+    { inode: 22222, state: 'CLOSE_WAIT', local: '127.0.0.1:8080', remote: '127.0.0.1:50000' },
+  ]);
+  const v6 =
+    '  sl  local_address                         remote_address                        st\n' +
+    '   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 33333 1\n';
+  t.same(parseNetTcp(v6), [
+    { inode: 33333, state: 'LISTEN', local: '[0:0:0:0:0:0:0:1]:8080', remote: '[0:0:0:0:0:0:0:0]:0' },
+  ]);
+});
+
+t.test('/proc/net/tcp parsing never throws and never invents sockets', async (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.string({ maxLength: 120 }), { maxLength: 8 }), (lines) => {
+      const r = parseNetTcp(['header', ...lines].join('\n'));
+      return r.every((s) => s.inode > 0 && typeof s.state === 'string');
+    }),
+    { numRuns: 2000 },
+  );
+  t.pass();
+});
+
+t.test('fd links are classified by kind', async (t) => {
+  t.same(
+    classifyFds(['socket:[5]', 'pipe:[6]', '/tmp/x', '/dev/null', 'anon_inode:[eventpoll]', 'socket:[7]']),
+    {
+      socket: 2,
+      pipe: 1,
+      file: 1,
+      other: 2,
+      total: 6,
+      socketInodes: [5, 7],
+    },
+  );
+});
+
+t.test('this process: its sockets show up with their TCP state', async (t) => {
+  const server = createServer((s) => s.end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const before = (await readFds(process.pid))!;
+  // allowHalfOpen: Node would otherwise close our side as soon as the server's FIN arrives.
+  const client = connect({
+    port: (server.address() as { port: number }).port,
+    host: '127.0.0.1',
+    allowHalfOpen: true,
+  });
+  await new Promise((r) => client.once('connect', r));
+  // The server ended its side; our client socket now sits in CLOSE_WAIT until we close it.
+  await new Promise((r) => client.once('end', r));
+  await new Promise((r) => setTimeout(r, 20));
+  const after = (await readFds(process.pid))!;
+  t.ok(after.socket >= before.socket + 1, 'one more socket fd');
+  const tcp = await readTcpSockets();
+  const states = after.socketInodes.map((i) => tcp.get(i)?.state).filter(Boolean);
+  t.ok(states.includes('CLOSE_WAIT'), `a socket in CLOSE_WAIT among ${states.join(', ')}`);
+  t.ok(states.includes('LISTEN'));
+  client.destroy();
+});
+
+t.test('the process tree of this process includes a child it spawns', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn('sleep', ['5']);
+  t.teardown(() => child.kill('SIGKILL'));
+  await new Promise((r) => setTimeout(r, 50));
+  const tree = descendants(process.pid, await readAllStats());
+  t.equal(tree[0]?.pid, process.pid);
+  t.ok(tree.some((s) => s.pid === child.pid));
+  t.equal(await readStat(2 ** 22 + 12345), undefined, 'a pid that does not exist');
+  t.equal(await readFds(2 ** 22 + 12345), undefined);
+});
