@@ -1,0 +1,142 @@
+// Runs a suite's loads: each model schedules sessions, the runner launches them, records every
+// completed session as an op and each window as a LoadSample, and drains or cuts off what is in
+// flight when load stops.
+
+import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
+import type { HistoryWriter } from '../history/writer.ts';
+import type { LoadSpec } from '../suite/schema.ts';
+import { modelOf } from './models/index.ts';
+import { seededRandom } from './random.ts';
+import { runSession } from './session-runner.ts';
+import { LoadStats } from './stats.ts';
+
+export type LoadRunnerOptions = {
+  loads: readonly LoadSpec[];
+  // The net.tcp target of a load's via.
+  targetOf: (load: LoadSpec) => NetTcpTarget;
+  seed: number;
+  allowRemote: boolean;
+  history: HistoryWriter;
+};
+
+export class LoadRunner {
+  readonly stats: LoadStats[];
+  #o: LoadRunnerOptions;
+  #stopped = false;
+  // Aborts sessions still in flight when the drain ends.
+  #cut = new AbortController();
+  #inFlight = new Set<Promise<void>>();
+  #sessionIds = 0;
+  #done: Promise<void> | undefined;
+  #lastWindow = 0;
+
+  constructor(o: LoadRunnerOptions) {
+    this.#o = o;
+    this.stats = o.loads.map((l) => new LoadStats(l.name));
+  }
+
+  // Starts every load at its startAt offset from now; `done` resolves when every model has finished.
+  start(): void {
+    const h = this.#o.history;
+    const start = h.now();
+    this.#lastWindow = start;
+    this.#done = Promise.all(
+      this.#o.loads.map((spec, i) => {
+        const stats = this.stats[i]!;
+        const target = this.#o.targetOf(spec);
+        const payload = seededRandom(this.#o.seed, `payload:${spec.name}`).bytes(spec.session.payload);
+        const capped = spec.model !== 'constant-sessions';
+        const cap = 'maxSessions' in spec ? spec.maxSessions : Infinity;
+        return modelOf(spec).run(spec, start + spec.startAt, {
+          now: () => h.now(),
+          stopped: () => this.#stopped,
+          sleepUntil: (t) => this.#sleepUntil(t),
+          launch: (intended) => {
+            if (capped && stats.active >= cap) {
+              stats.dropped();
+              return Promise.resolve();
+            }
+            return this.#launch(spec, stats, target, payload, intended);
+          },
+        });
+      }),
+    ).then(() => undefined);
+  }
+
+  // Resolves when every load's model has run its course (or load was stopped).
+  get done(): Promise<void> {
+    return this.#done ?? Promise.resolve();
+  }
+
+  // Sessions in flight across loads.
+  get active(): number {
+    return this.stats.reduce((n, s) => n + s.active, 0);
+  }
+
+  // Appends a LoadSample per load for the window since the last call.
+  emitWindows(): void {
+    const h = this.#o.history;
+    const t = h.now();
+    const windowMs = t - this.#lastWindow;
+    this.#lastWindow = t;
+    for (const s of this.stats) h.append(s.window(t, windowMs));
+  }
+
+  // Stops starting sessions; waits up to `drainMs` for those in flight, then aborts the rest
+  // (recorded as info: their outcome is unknown).
+  async stop(drainMs: number): Promise<void> {
+    this.#stopped = true;
+    const drained = Promise.all([...this.#inFlight]).then(() => true);
+    const timedOut = new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref());
+    if (!(await Promise.race([drained, timedOut]))) {
+      this.#cut.abort();
+      await Promise.all([...this.#inFlight]);
+    }
+    await this.done;
+  }
+
+  #sleepUntil(t: number): Promise<void> {
+    const ms = t - this.#o.history.now();
+    if (ms <= 0 || this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  #launch(
+    spec: LoadSpec,
+    stats: LoadStats,
+    target: NetTcpTarget,
+    payload: Buffer,
+    intended: number,
+  ): Promise<void> {
+    const h = this.#o.history;
+    const session = ++this.#sessionIds;
+    const start = h.now();
+    stats.started();
+    const p = runSession(target, spec.session, payload, {
+      allowRemote: this.#o.allowRemote,
+      signal: this.#cut.signal,
+      onCall: (ok, ms) => stats.call(ok, ms),
+    }).then((outcome) => {
+      const end = h.now();
+      const cut = !outcome.ok && outcome.failure.kind === 'aborted' && this.#cut.signal.aborted;
+      const failure = outcome.ok ? undefined : outcome.failure;
+      stats.finished(failure, end - intended, end - start);
+      h.append({
+        t: end,
+        kind: 'op',
+        type: outcome.ok ? 'ok' : cut ? 'info' : 'fail',
+        load: spec.name,
+        session,
+        intended,
+        start,
+        ms: end - intended,
+        uncorrectedMs: end - start,
+        calls: outcome.calls,
+        ...(failure === undefined ? {} : { failure }),
+      });
+    });
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+    return p;
+  }
+}

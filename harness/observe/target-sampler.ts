@@ -1,0 +1,67 @@
+// Samples the target's process tree: fds by kind, each socket's TCP state, RSS and CPU per process.
+
+import type { ProcessSample } from '../history/events.ts';
+import {
+  CLOCK_TICKS_PER_SECOND,
+  descendants,
+  readAllStats,
+  readFds,
+  readRss,
+  readTcpSockets,
+  readUnixInodes,
+} from './proc.ts';
+
+export class TargetSampler {
+  readonly #root: () => number | undefined;
+  readonly #role: (pid: number, isRoot: boolean) => string;
+  // Last CPU ticks per pid (keyed with the start time, so a reused pid starts over).
+  #last = new Map<string, { ticks: number; at: number }>();
+
+  constructor(root: () => number | undefined, role: (pid: number, isRoot: boolean) => string) {
+    this.#root = root;
+    this.#role = role;
+  }
+
+  // The target's processes now, root first; empty when the target is not running.
+  async sample(): Promise<ProcessSample[]> {
+    const root = this.#root();
+    if (root === undefined) return [];
+    const [stats, tcp, unix] = await Promise.all([readAllStats(), readTcpSockets(), readUnixInodes()]);
+    const tree = descendants(root, stats);
+    const now = performance.now();
+    const seen = new Set<string>();
+    const out = await Promise.all(
+      tree.map(async (s): Promise<ProcessSample | undefined> => {
+        const [fds, rssBytes] = await Promise.all([readFds(s.pid), readRss(s.pid)]);
+        if (fds === undefined) return undefined;
+        const key = `${s.pid}:${s.starttime}`;
+        seen.add(key);
+        const ticks = s.utime + s.stime;
+        const prev = this.#last.get(key);
+        this.#last.set(key, { ticks, at: now });
+        const cpuPercent =
+          prev === undefined || now <= prev.at
+            ? 0
+            : ((ticks - prev.ticks) / CLOCK_TICKS_PER_SECOND / ((now - prev.at) / 1000)) * 100;
+        const states: Record<string, number> = {};
+        for (const inode of fds.socketInodes) {
+          const state = tcp.get(inode)?.state ?? (unix.has(inode) ? 'UNIX' : 'OTHER');
+          states[state] = (states[state] ?? 0) + 1;
+        }
+        const { socketInodes: _, ...counts } = fds;
+        return {
+          pid: s.pid,
+          ppid: s.ppid,
+          comm: s.comm,
+          role: this.#role(s.pid, s.pid === root),
+          fds: counts,
+          tcp: states,
+          rssBytes,
+          cpuPercent: Math.max(0, cpuPercent),
+        };
+      }),
+    );
+    for (const k of this.#last.keys()) if (!seen.has(k)) this.#last.delete(k);
+    return out.filter((p): p is ProcessSample => p !== undefined);
+  }
+}
