@@ -43,3 +43,8 @@ export {
   opMessageId,
   OPS_MAGIC,
 } from './ops.ts';
+
+// Binary XML ([MC-NBFX] records, [MC-NBFS] static and [MC-NBFSE] session strings) and SOAP 1.2 messages
+// (binary session and text encodings, the per-session SOAP codec): see protocol/nbfx and protocol/soap.
+export * from './nbfx/index.ts';
+export * from './soap/index.ts';

@@ -1,0 +1,25 @@
+// SOAP 1.2 messages over net.tcp: the binary session encoding (0x08) and SOAP 1.2 text (0x03), a request
+// builder and a reply/fault reader, and the per-session codec with its correlator. Pure: no I/O.
+
+export { decodeSessionMessage, encodeSessionMessage } from './binary-session.ts';
+export {
+  createSoapCodec,
+  SOAP_ENCODINGS,
+  type SoapCall,
+  type SoapCodec,
+  type SoapCodecOptions,
+  type SoapCorrelator,
+  type SoapEncodingName,
+  type SoapReply,
+} from './codec.ts';
+export {
+  type EnvelopeParts,
+  operationBody,
+  readEnvelope,
+  requestEnvelope,
+  type RequestParts,
+  type SoapFault,
+} from './envelope.ts';
+export { isSoapError, SoapError, SoapErrorCode, type SoapErrorCodeValue } from './errors.ts';
+export { SOAP12, TEMPURI, WSA10, WSA_ANONYMOUS } from './namespaces.ts';
+export { treeToXml, xmlToTree } from './text.ts';
