@@ -26,9 +26,10 @@ export type Phase =
 
 export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase };
 
-// How a session or call failed, in the client's words.
+// How a session or call failed, in the client's words; `reply-fault` is an operation that answered
+// with a fault (the session itself was fine).
 export type OpFailure = {
-  kind: FailureKind;
+  kind: FailureKind | 'reply-fault';
   stage: Stage;
   fault?: string | null;
   code?: string;

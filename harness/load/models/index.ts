@@ -13,4 +13,4 @@ const MODELS = {
 };
 
 // The model of a load spec.
-export const modelOf = (spec: LoadSpec): LoadModel => MODELS[spec.model] as unknown as LoadModel;
+export const modelOf = (spec: LoadSpec): LoadModel => MODELS[spec.model];

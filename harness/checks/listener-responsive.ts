@@ -1,0 +1,96 @@
+// listener.responsive: the longest gap without a successful probe session while load ran (through the
+// drain and settle), and how long the listener took to answer again after each fault healed.
+
+import type { History, ProbeEvent } from '../history/events.ts';
+import { faultsAt, human, timeline } from './timeline.ts';
+import type { Check, Verdict } from './types.ts';
+
+export type ResponsiveSpec = { maxGap: number };
+
+const failureWords = (probes: readonly ProbeEvent[]): string => {
+  const by = new Map<string, number>();
+  for (const p of probes) {
+    const k =
+      p.failure === undefined
+        ? 'failed'
+        : `${p.failure.kind === 'timeout' ? 'timed out' : p.failure.kind} in the ${p.failure.stage} stage${p.failure.fault ? ` (${p.failure.fault})` : ''}`;
+    by.set(k, (by.get(k) ?? 0) + 1);
+  }
+  return [...by].map(([k, n]) => `${n} ${k}`).join(', ');
+};
+
+export const listenerResponsive: Check<ResponsiveSpec> = {
+  name: 'listener.responsive',
+  run: (h: History, spec): Verdict => {
+    const tl = timeline(h);
+    const probes = h.events.filter((e): e is ProbeEvent => e.kind === 'probe');
+    if (tl.load === undefined || probes.length === 0) {
+      return {
+        check: 'listener.responsive',
+        status: 'unknown',
+        summary: 'No probe ran while load ran, so responsiveness cannot be judged.',
+        evidence: { probes: probes.length },
+      };
+    }
+    const from = tl.load.from;
+    const to = tl.final ?? tl.end;
+    let lastOk = from;
+    let worst = { from, to: from, ms: 0 };
+    for (const p of probes) {
+      if (!p.ok || p.t < from || p.t > to) continue;
+      if (p.t - lastOk > worst.ms) worst = { from: lastOk, to: p.t, ms: p.t - lastOk };
+      lastOk = p.t;
+    }
+    const neverAgain = to - lastOk > worst.ms;
+    if (neverAgain) worst = { from: lastOk, to, ms: to - lastOk };
+    const inGap = probes.filter((p) => !p.ok && p.t >= worst.from && p.t <= worst.to);
+    const activeAtStart = faultsAt(tl, worst.from + 1).concat(
+      tl.faults.filter((f) => f.from >= worst.from && f.from <= worst.to),
+    );
+    const recoveries = tl.faults.map((f) => {
+      const back = probes.find((p) => p.ok && p.t >= f.to);
+      return {
+        fault: f.id,
+        label: f.label,
+        healedAt: f.to,
+        recoveredAfterMs: back === undefined ? null : back.t - f.to,
+      };
+    });
+    const evidence = {
+      maxGapMs: spec.maxGap,
+      longestGap: worst,
+      endedWithoutAnswer: neverAgain,
+      probes: probes.length,
+      failedProbes: probes.filter((p) => !p.ok).length,
+      failedInGap: inGap.length,
+      faultsInGap: [...new Map(activeAtStart.map((f) => [f.id, f])).values()].map((f) => f.label),
+      recoveries,
+    };
+    const gapText =
+      `${human(worst.ms)} (from ${human(worst.from)} to ${human(worst.to)} into the run` +
+      `${neverAgain ? ', until the end: it never answered again' : ''}, limit ${human(spec.maxGap)})`;
+    const faultText =
+      evidence.faultsInGap.length > 0 ? ` It began around ${evidence.faultsInGap.join(', ')}.` : '';
+    const probeText =
+      inGap.length > 0 ? ` During the gap ${inGap.length} probe(s) failed: ${failureWords(inGap)}.` : '';
+    const slow = recoveries.filter((r) => r.recoveredAfterMs === null);
+    const recoveryText =
+      slow.length > 0
+        ? ` The listener never answered again after ${slow.map((r) => r.label).join(', ')}.`
+        : '';
+    if (worst.ms > spec.maxGap) {
+      return {
+        check: 'listener.responsive',
+        status: 'fail',
+        summary: `The listener did not complete a new session for ${gapText}.${faultText}${probeText}${recoveryText}`,
+        evidence,
+      };
+    }
+    return {
+      check: 'listener.responsive',
+      status: 'pass',
+      summary: `The listener answered throughout; the longest gap between successful probes was ${human(worst.ms)} (limit ${human(spec.maxGap)}).`,
+      evidence,
+    };
+  },
+};
