@@ -15,7 +15,8 @@ import { guidToBytes } from './values.ts';
 
 const utf8 = new TextEncoder();
 
-// A growable little-endian byte buffer.
+// A growable little-endian byte buffer. Each write takes its offset from #room before touching #buf:
+// #room may swap in a bigger buffer, and an expression that read #buf first would write into the old one.
 export class ByteWriter {
   #buf = new Uint8Array(256);
   #view = new DataView(this.#buf.buffer);
@@ -36,34 +37,44 @@ export class ByteWriter {
   }
 
   u8(v: number): void {
-    this.#buf[this.#room(1)] = v;
+    const at = this.#room(1);
+    this.#buf[at] = v;
   }
   i8(v: number): void {
-    this.#view.setInt8(this.#room(1), v);
+    const at = this.#room(1);
+    this.#view.setInt8(at, v);
   }
   i16(v: number): void {
-    this.#view.setInt16(this.#room(2), v, true);
+    const at = this.#room(2);
+    this.#view.setInt16(at, v, true);
   }
   u16(v: number): void {
-    this.#view.setUint16(this.#room(2), v, true);
+    const at = this.#room(2);
+    this.#view.setUint16(at, v, true);
   }
   i32(v: number): void {
-    this.#view.setInt32(this.#room(4), v, true);
+    const at = this.#room(4);
+    this.#view.setInt32(at, v, true);
   }
   i64(v: bigint): void {
-    this.#view.setBigInt64(this.#room(8), v, true);
+    const at = this.#room(8);
+    this.#view.setBigInt64(at, v, true);
   }
   u64(v: bigint): void {
-    this.#view.setBigUint64(this.#room(8), v, true);
+    const at = this.#room(8);
+    this.#view.setBigUint64(at, v, true);
   }
   f32(v: number): void {
-    this.#view.setFloat32(this.#room(4), v, true);
+    const at = this.#room(4);
+    this.#view.setFloat32(at, v, true);
   }
   f64(v: number): void {
-    this.#view.setFloat64(this.#room(8), v, true);
+    const at = this.#room(8);
+    this.#view.setFloat64(at, v, true);
   }
   bytes(b: Uint8Array): void {
-    this.#buf.set(b, this.#room(b.length));
+    const at = this.#room(b.length);
+    this.#buf.set(b, at);
   }
 
   mbint(n: number): void {
