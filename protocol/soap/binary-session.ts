@@ -20,9 +20,12 @@ export const encodeSessionMessage = (root: XmlElement, session: SessionWriter): 
   wrapNbfx(() => {
     try {
       const records = treeToRecords(root, session.lookup);
+      // The document first: the table may only be taken (its strings marked sent) once nothing can fail.
+      const doc = new ByteWriter();
+      writeRecordsTo(doc, records);
       const w = new ByteWriter();
       session.takeTable(w);
-      writeRecordsTo(w, records);
+      w.bytes(doc.finish());
       return w.finish();
     } catch (e) {
       session.dropPending();

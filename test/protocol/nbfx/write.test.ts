@@ -8,18 +8,10 @@ import {
   SessionReader,
   writeRecords,
 } from '../../../protocol/index.ts';
-import { wcfBinarySession } from '../../fixtures/wcf-binary-session.ts';
+import { capturedEnvelopes } from '../soap/captured.ts';
 import { recordArb } from './arbitraries.ts';
 
-// The captured envelopes' payloads (after the Sized Envelope record's type byte and size).
-const envelopes = wcfBinarySession
-  .filter((w) => w.hex.startsWith('06') && w.hex.length > 10)
-  .map((w) => {
-    const b = Buffer.from(w.hex, 'hex');
-    let o = 1;
-    while ((b[o]! & 0x80) !== 0) o++;
-    return { dir: w.dir, payload: new Uint8Array(b.subarray(o + 1)) };
-  });
+const envelopes = capturedEnvelopes;
 
 t.test('the records of every captured WCF envelope write back byte for byte', async (t) => {
   for (const [i, e] of envelopes.entries()) {
