@@ -14,6 +14,7 @@ fi
 build() {
   local name=$1 project=$2
   local out="$name/bin"
+  local project_path="$name/$project"
   local log
   log=$(mktemp)
   rm -f "$out/BLOCKED"
@@ -28,13 +29,10 @@ build() {
   missing=$(grep -oE "NU110[12]: Unable to find package [^ .]+(\.[A-Za-z0-9]+)*( with version [^ ]+)?" "$log" | sed -E 's/^NU110[12]: Unable to find package //' | sort -u || true)
   if [ -n "$missing" ] && ! grep -qE "error (CS|MSB)[0-9]+" "$log"; then
     mkdir -p "$out"
-    {
-      echo "$name is blocked: the NuGet source does not serve these packages:"
-      echo "$missing" | sed 's/^/  /'
-      echo "requested by $project:"
-      grep -oE '<PackageReference Include="[^"]+" Version="[^"]+"' "$name/$project" | sed -E 's/<PackageReference Include="([^"]+)" Version="([^"]+)"/  \1 \2/'
-    } >"$out/BLOCKED"
-    echo "interop: BLOCKED $name: missing $(echo "$missing" | paste -sd, -)"
+    local requested
+    requested=$(grep -oE '<PackageReference Include="[^"]+" Version="[^"]+"' "$project_path" | sed -E 's/<PackageReference Include="([^"]+)" Version="([^"]+)"/\1 \2/' | paste -sd, - | sed 's/,/, /g')
+    echo "$name is blocked: the NuGet source does not serve $(echo "$missing" | paste -sd, - | sed 's/,/, /g') (requested: $requested)" >"$out/BLOCKED"
+    echo "interop: BLOCKED: $(cat "$out/BLOCKED")"
     rm -f "$log"
     return 0
   fi

@@ -1,0 +1,134 @@
+// The .NET interop programs for tests: whether they can run here (and why not), starting the CoreWCF
+// service on a free loopback port, running the .NET client.
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const INTEROP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'interop');
+
+const PROGRAMS = {
+  service: join(INTEROP, 'service', 'bin', 'Release', 'net10.0', 'InteropService.dll'),
+  client: join(INTEROP, 'client', 'bin', 'Release', 'net10.0', 'InteropClient.dll'),
+} as const;
+export type ProgramName = keyof typeof PROGRAMS;
+
+const hasDotnet = (): boolean => {
+  try {
+    execFileSync('dotnet', ['--version'], { stdio: 'ignore', timeout: 20000 });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+let dotnet: boolean | undefined;
+
+// Why a program cannot run here, or undefined when it can: no dotnet, not built, or blocked on packages.
+export const skipReason = (name: ProgramName): string | undefined => {
+  dotnet ??= hasDotnet();
+  if (!dotnet) return 'dotnet is not on PATH';
+  if (existsSync(PROGRAMS[name])) return undefined;
+  const blocked = join(INTEROP, name, 'bin', 'BLOCKED');
+  if (existsSync(blocked))
+    return readFileSync(blocked, 'utf8')
+      .trim()
+      .replace(/\s*\n\s*/g, '; ');
+  return `interop/${name} is not built (run interop/build.sh)`;
+};
+
+// Whichever of the programs cannot run, with the reasons joined.
+export const skipReasons = (...names: ProgramName[]): string | undefined => {
+  const r = names.map(skipReason).filter((x) => x !== undefined);
+  return r.length === 0 ? undefined : r.join(' | ');
+};
+
+// A free loopback port (CoreWCF needs a real port number up front: it builds its base address from it).
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+export type RunningService = {
+  port: number;
+  pid: number;
+  // Base address: net.tcp://127.0.0.1:PORT/
+  base: string;
+  stderr: () => string;
+  stop: () => Promise<void>;
+};
+
+// Starts the CoreWCF service and waits for its ready line; stop() ends it by pid (SIGTERM, then SIGKILL).
+export const startService = async (timeoutMs = 60000): Promise<RunningService> => {
+  const port = await freePort();
+  const child: ChildProcess = spawn('dotnet', [PROGRAMS.service, '--port', String(port)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(child.pid!, 'SIGTERM');
+    const t = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+    }, 10000);
+    await exited;
+    clearTimeout(t);
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(
+        () => reject(new Error(`no ready line in ${timeoutMs} ms; stderr: ${err}`)),
+        timeoutMs,
+      );
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('READY ')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`service exited with ${code} before it was ready; stderr: ${err}`));
+      });
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, pid: child.pid!, base: `net.tcp://127.0.0.1:${port}/`, stderr: () => err, stop };
+};
+
+export type ClientRun = { code: number | null; lines: Record<string, unknown>[]; stderr: string };
+
+// Runs the .NET client to completion and parses its JSON lines.
+export const runClient = (args: string[], timeoutMs = 60000): Promise<ClientRun> =>
+  new Promise((resolve, reject) => {
+    const child = spawn('dotnet', [PROGRAMS.client, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => {
+      process.kill(child.pid!, 'SIGKILL');
+      reject(new Error(`client ran past ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const lines = out
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      resolve({ code, lines, stderr: err });
+    });
+  });
