@@ -45,6 +45,9 @@ export type ActivationConfig = {
 export type ServiceConfig = {
   // The path the worker registers, e.g. /orders; routes match it as a prefix of the via's path.
   path: string;
+  // The host name the registration is bound to, compared case-insensitively (HostNameComparisonMode
+  // Exact); absent: any host (StrongWildcard, what net.tcp registrations use by default).
+  host?: string;
   throttle: ThrottleConfig;
   activation: ActivationConfig;
   // Added latency per operation, on top of what the request asks for.
@@ -57,6 +60,9 @@ export type ServiceConfig = {
   maxMessageSize: number;
   // Whether recycles of this service may overlap (WAS's disallowOverlappingRotation = !overlap).
   overlappedRecycle: boolean;
+  // How long a worker being replaced may drain its sessions before it is stopped (WAS's
+  // shutdownTimeLimit); absent: DEFAULT_DRAIN_TIMEOUT_MS.
+  drainTimeoutMs?: number;
 };
 
 export type HostConfig = {
@@ -81,6 +87,9 @@ export const DEFAULT_THROTTLE: Readonly<ThrottleConfig> = Object.freeze({
   maxConcurrentCalls: 16,
   maxConcurrentSessions: 100,
 });
+
+// WAS's shutdownTimeLimit default.
+export const DEFAULT_DRAIN_TIMEOUT_MS = 90_000;
 
 // The content type NetTcpBinding uses.
 export const DEFAULT_CONTENT_TYPES: readonly string[] = Object.freeze(['application/soap+msbinsession1']);

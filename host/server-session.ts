@@ -35,6 +35,8 @@ export type ServerSessionOptions = {
   onPreamble: (p: Preamble) => FaultName | undefined | Promise<FaultName | undefined>;
   // A message arrived; `reply` sends one message back on this session.
   onMessage: (payload: Uint8Array, reply: (bytes: Uint8Array) => void, session: ServerSession) => void;
+  // The client sent End; the server's End waits for this (replies still owed go out first).
+  onEnd?: (session: ServerSession) => void | Promise<void>;
   onClose?: (end: SessionEnd, session: ServerSession) => void;
 };
 
@@ -166,11 +168,22 @@ export class ServerSession {
     if (r.type === 'end' && this.#state === 'open') {
       // End both ways, then close once the client closes its side.
       this.#state = 'ending';
-      this.socket.end(encodeRecord({ type: 'end' }));
-      this.#timer = setTimeout(() => this.socket.destroy(), 5000);
+      const owed = this.#opts.onEnd?.(this);
+      if (owed instanceof Promise)
+        owed.then(
+          () => this.#sendEnd(),
+          () => this.#sendEnd(),
+        );
+      else this.#sendEnd();
       return;
     }
     this.#abort(`unexpected ${r.type} record`);
+  }
+
+  #sendEnd(): void {
+    if (this.#state !== 'ending') return;
+    this.socket.end(encodeRecord({ type: 'end' }));
+    this.#timer = setTimeout(() => this.socket.destroy(), 5000);
   }
 
   #decide(p: Preamble): void {
