@@ -51,7 +51,7 @@ export const recycle = {
         ? `recycle by running ${s.command.join(' ')}`
         : `${s.mode ?? 'overlapped'} recycle of ${s.path ?? 'every service'}`,
   inject: async (s, ctx) => {
-    const before = ctx.target.pids();
+    const before = await ctx.target.pids();
     if (ctx.target.kind === 'host') {
       const r = await ctx.target.control!({ command: 'recycle', path: s.path, mode: s.mode ?? 'overlapped' });
       ctx.note({ response: r });
@@ -61,7 +61,7 @@ export const recycle = {
       const code = await ctx.target.runCommand!(s.command!);
       ctx.note({ exitCode: code });
     }
-    return { before, after: ctx.target.pids() };
+    return { before, after: await ctx.target.pids() };
   },
   // A recycle is over once it is done; there is nothing to undo.
   heal: () => Promise.resolve(),

@@ -17,8 +17,8 @@ export type FaultTarget = {
   kind: 'host' | 'command';
   // The target's root process.
   pid: number;
-  // Every live process of the target (root and descendants), read now.
-  pids(): number[];
+  // Every live process of the target (root and descendants), read now from /proc.
+  pids: () => Promise<number[]>;
   // Host targets: a request on the host's control channel (JSON lines), answered or rejected.
   control?: (request: Record<string, unknown>) => Promise<Record<string, unknown>>;
   // Command targets: runs a command the suite named (recycle by command); resolves with its exit code.

@@ -1,17 +1,24 @@
 // The nettcp-chaos command line: one subcommand per file, dispatched here.
 
+import { delimiter, dirname } from 'node:path';
 import { probeCommand } from './probe.ts';
+import { runCommand } from './run.ts';
+import { validateCommand } from './validate.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 const USAGE = `usage: nettcp-chaos <command> [options]
 
 commands:
-  probe URL      open one net.tcp session and show each stage (probe --help)
+  run SUITE...       run suites: load, faults, checks, reports (run --help)
+  validate SUITE...  check suite files without running them
+  probe URL          open one net.tcp session and show each stage (probe --help)
 
 Exit codes: 0 ok, 1 failed expectation, 2 bad usage or invalid suite, 3 interrupted, 4 invalid run.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   probe: probeCommand,
+  run: runCommand,
+  validate: validateCommand,
 };
 
 // Runs the command line; returns the exit code.
@@ -36,5 +43,9 @@ export const main = async (argv: string[]): Promise<number> => {
     throw e;
   }
 };
+
+// Programs a suite starts with `node` get the Node this harness runs on (the pinned 24), not
+// whatever older node comes first on the machine's PATH.
+process.env['PATH'] = `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`;
 
 process.exitCode = await main(process.argv.slice(2));

@@ -2,6 +2,7 @@
 
 import * as z from 'zod';
 import { FAULTS } from '../../faults/index.ts';
+import type { FaultSpecBase } from '../../faults/types.ts';
 import { OPERATIONS } from '../../protocol/index.ts';
 import {
   bool,
@@ -243,8 +244,9 @@ export const suiteSchema = record(
         interval: positiveDuration('how often the listener probe runs').prefault('250ms'),
         timeout: positiveDuration('how long a probe session may take').prefault('1s'),
         via: via.optional(),
+        calls: nonNegativeInt('echo calls each probe session makes (0: open and end only)').default(0),
       },
-      'the listener probe: { interval, timeout, via }',
+      'the listener probe: { interval, timeout, via, calls }',
     ).prefault({}),
     observe: record(
       { interval: positiveDuration('how often observers sample the target').prefault('500ms') },
@@ -260,6 +262,7 @@ export const suiteSchema = record(
 export type SuiteInput = z.input<typeof suiteSchema>;
 export type ParsedSuite = z.output<typeof suiteSchema>;
 export type LoadSpec = ParsedSuite['load'][number];
-export type FaultSpec = ParsedSuite['faults'][number];
+// Each fault's own schema checked its fields; the union only knows the fields they share.
+export type FaultSpec = FaultSpecBase & Record<string, unknown>;
 export type ChecksSpec = ParsedSuite['checks'];
 export type TargetSpec = ParsedSuite['target'];

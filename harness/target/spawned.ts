@@ -12,11 +12,11 @@ export type Spawned = {
   // Resolves when the process has exited.
   exited: Promise<ExitInfo>;
   // Whether it is still running.
-  running(): boolean;
+  running: () => boolean;
   // The last lines it printed (stdout and stderr), for "why did it not start?".
-  lastLines(): string[];
+  lastLines: () => string[];
   // Sends `signal`, waits `graceMs`, then kills the whole group; resolves once it has exited.
-  stop(signal: NodeJS.Signals, graceMs: number): Promise<ExitInfo>;
+  stop: (signal: NodeJS.Signals, graceMs: number) => Promise<ExitInfo>;
 };
 
 const KEEP_LINES = 40;

@@ -19,13 +19,13 @@ export class Watchdog {
   static async start(): Promise<Watchdog> {
     const child = spawn(process.execPath, [MAIN], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
     const [chunk] = (await Promise.race([
-      once(child.stdout!, 'data'),
+      once(child.stdout, 'data'),
       once(child, 'exit').then(() => {
         throw new Error('the watchdog exited before it was ready');
       }),
     ])) as [Buffer];
     if (!chunk.toString().startsWith('ready')) throw new Error('the watchdog did not start');
-    child.stdout!.destroy();
+    child.stdout.destroy();
     // Neither the process nor its pipe keeps the harness alive; the pipe closes when the harness exits.
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();

@@ -35,7 +35,7 @@ t.test('SIGKILL of the harness still takes down every process it started', async
     },
   );
   const line = await new Promise<string>((resolve) =>
-    parent.stdout!.once('data', (d: Buffer) => resolve(d.toString())),
+    parent.stdout.once('data', (d: Buffer) => resolve(d.toString())),
   );
   const { pid, watchdog } = JSON.parse(line) as { pid: number; watchdog: number };
   t.ok((await groupMembers(pid)).length >= 2, 'the target and its child run in their own group');

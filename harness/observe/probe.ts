@@ -1,0 +1,104 @@
+// The listener probe: a fresh session (open, optional echo calls, end) with a deadline, every interval.
+// It asks the one question the mission cares about: does the listener still take new sessions?
+
+import { type NetTcpTarget, openSession } from '../../clients/nettcp/index.ts';
+import { encodeOpRequest } from '../../protocol/index.ts';
+import type { OpFailure, ProbeEvent } from '../history/events.ts';
+import { toOpFailure } from '../load/session-runner.ts';
+
+export type ProbeResult = { ok: boolean; ms: number; failure?: OpFailure };
+
+export type ProbeOptions = { timeoutMs: number; calls: number; allowRemote: boolean; encoding?: string };
+
+const PING = encodeOpRequest({ id: 0, op: 'echo', arg: 0, payload: Buffer.from('probe') });
+
+// One probe session within the deadline.
+export const probeOnce = async (target: NetTcpTarget, o: ProbeOptions): Promise<ProbeResult> => {
+  const start = performance.now();
+  const deadline = AbortSignal.timeout(o.timeoutMs);
+  const opened = await openSession(target, {
+    encoding: o.encoding,
+    connectTimeoutMs: o.timeoutMs,
+    openTimeoutMs: o.timeoutMs,
+    callTimeoutMs: o.timeoutMs,
+    endTimeoutMs: o.timeoutMs,
+    allowRemote: o.allowRemote,
+    signal: deadline,
+  });
+  const done = (failure?: OpFailure): ProbeResult => ({
+    ok: failure === undefined,
+    ms: performance.now() - start,
+    ...(failure === undefined ? {} : { failure }),
+  });
+  // The whole probe has one deadline: an abort by it is a timeout at that stage.
+  const asTimeout = (f: OpFailure): OpFailure =>
+    f.kind === 'aborted' && deadline.aborted ? { ...f, kind: 'timeout' } : f;
+  if (!opened.ok) return done(asTimeout(toOpFailure(opened.failure)));
+  for (let i = 0; i < o.calls; i++) {
+    const c = await opened.session.call(PING);
+    if (!c.ok) {
+      opened.session.abort();
+      return done(asTimeout(toOpFailure(c.failure)));
+    }
+  }
+  const e = await opened.session.end();
+  return done(e.ok ? undefined : asTimeout(toOpFailure(e.failure)));
+};
+
+// Probes every interval, one at a time (a slow probe delays the next rather than piling up).
+export type ProberOptions = ProbeOptions & {
+  target: NetTcpTarget;
+  intervalMs: number;
+  record: (e: ProbeEvent) => void;
+  now: () => number;
+};
+
+export class ListenerProber {
+  readonly #o: ProberOptions;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(o: ProberOptions) {
+    this.#o = o;
+  }
+
+  start(): void {
+    const tick = () => {
+      if (this.#stopped) return;
+      if (this.#running === undefined) {
+        this.#running = probeOnce(this.#o.target, this.#o).then((r) => {
+          this.#running = undefined;
+          if (!this.#stopped) this.#o.record({ t: this.#o.now(), kind: 'probe', ...r });
+        });
+      }
+      this.#timer = setTimeout(tick, this.#o.intervalMs);
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+}
+
+// Probes until one succeeds or the deadline passes; `gaveUp` stops early (the target exited).
+export const waitReady = async (
+  target: NetTcpTarget,
+  deadlineMs: number,
+  o: ProbeOptions,
+  gaveUp: () => boolean,
+): Promise<{ ready: true; ms: number } | { ready: false; last?: OpFailure }> => {
+  const start = performance.now();
+  let last: OpFailure | undefined;
+  while (performance.now() - start < deadlineMs && !gaveUp()) {
+    const remaining = deadlineMs - (performance.now() - start);
+    const r = await probeOnce(target, { ...o, timeoutMs: Math.max(50, Math.min(o.timeoutMs, remaining)) });
+    if (r.ok) return { ready: true, ms: performance.now() - start };
+    last = r.failure;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  return { ready: false, ...(last === undefined ? {} : { last }) };
+};

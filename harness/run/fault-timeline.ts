@@ -1,0 +1,150 @@
+// The fault timeline: each fault injected at its time from the start of load and healed after its
+// duration; whatever is still active heals in reverse order when the run ends, however it ends.
+
+import { FAULTS } from '../../faults/index.ts';
+import type { AnyFault, FaultContext, FaultSpecBase, FaultTarget, Safeguard } from '../../faults/types.ts';
+import type { HistoryWriter } from '../history/writer.ts';
+import { seededRandom } from '../load/random.ts';
+import type { Watchdog } from '../target/watchdog.ts';
+
+type Entry = {
+  id: string;
+  fault: AnyFault;
+  spec: FaultSpecBase & Record<string, unknown>;
+  label: string;
+  timers: NodeJS.Timeout[];
+  active?: unknown;
+  state: 'pending' | 'injecting' | 'active' | 'healed' | 'failed';
+  releases: (() => void)[];
+};
+
+export type FaultTimelineOptions = {
+  specs: readonly (FaultSpecBase & Record<string, unknown>)[];
+  target: FaultTarget;
+  history: HistoryWriter;
+  watchdog: Watchdog;
+  seed: number;
+  signal: AbortSignal;
+};
+
+export class FaultTimeline {
+  readonly #o: FaultTimelineOptions;
+  readonly #entries: Entry[];
+  // Injection order, so heals run in reverse.
+  #injected: Entry[] = [];
+  #busy = new Set<Promise<void>>();
+
+  constructor(o: FaultTimelineOptions) {
+    this.#o = o;
+    this.#entries = o.specs.map((spec, i) => {
+      const fault = FAULTS[spec.kind]!;
+      return {
+        id: `${spec.kind}#${i}`,
+        fault,
+        spec,
+        label: typeof spec['name'] === 'string' ? spec['name'] : fault.describe(spec),
+        timers: [],
+        state: 'pending',
+        releases: [],
+      };
+    });
+  }
+
+  // Faults active now, by label (for progress).
+  get active(): string[] {
+    return this.#entries.filter((e) => e.state === 'active' || e.state === 'injecting').map((e) => e.label);
+  }
+
+  // Schedules every fault relative to `loadStart` (run time).
+  start(loadStart: number): void {
+    const h = this.#o.history;
+    for (const e of this.#entries) {
+      const delay = Math.max(0, loadStart + e.spec.at - h.now());
+      e.timers.push(setTimeout(() => this.#track(this.#inject(e)), delay));
+    }
+  }
+
+  // Cancels what has not started and heals what is active, in reverse order of injection.
+  async healAll(): Promise<void> {
+    for (const e of this.#entries) for (const t of e.timers) clearTimeout(t);
+    await Promise.all([...this.#busy]);
+    for (const e of [...this.#injected].reverse()) await this.#heal(e);
+  }
+
+  #track(p: Promise<void>): void {
+    this.#busy.add(p);
+    void p.finally(() => this.#busy.delete(p));
+  }
+
+  #context(e: Entry): FaultContext {
+    const h = this.#o.history;
+    const random = seededRandom(this.#o.seed, `fault:${e.id}`);
+    return {
+      target: this.#o.target,
+      random: () => random.float(),
+      note: (detail) =>
+        h.append({
+          t: h.now(),
+          kind: 'fault',
+          type: 'note',
+          id: e.id,
+          fault: e.spec.kind,
+          label: e.label,
+          detail,
+        }),
+      safeguard: (s: Safeguard) => {
+        const release = this.#o.watchdog.guard(s);
+        e.releases.push(release);
+        return release;
+      },
+      signal: this.#o.signal,
+    };
+  }
+
+  async #inject(e: Entry): Promise<void> {
+    if (this.#o.signal.aborted || e.state !== 'pending') return;
+    const h = this.#o.history;
+    const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
+    // The intent is written before the fault acts.
+    h.append({ t: h.now(), ...event, type: 'intent', detail: { spec: e.spec } });
+    e.state = 'injecting';
+    this.#injected.push(e);
+    try {
+      e.active = await e.fault.inject(e.spec, this.#context(e));
+      e.state = 'active';
+      h.append({ t: h.now(), ...event, type: 'inject', detail: { active: e.active } });
+    } catch (err) {
+      e.state = 'failed';
+      h.append({
+        t: h.now(),
+        ...event,
+        type: 'error',
+        detail: { during: 'inject', message: (err as Error).message },
+      });
+      for (const r of e.releases) r();
+      return;
+    }
+    if (e.spec.duration === undefined) await this.#heal(e);
+    else e.timers.push(setTimeout(() => this.#track(this.#heal(e)), e.spec.duration));
+  }
+
+  async #heal(e: Entry): Promise<void> {
+    if (e.state !== 'active') return;
+    e.state = 'healed';
+    const h = this.#o.history;
+    const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
+    try {
+      await e.fault.heal(e.active, this.#context(e));
+      h.append({ t: h.now(), ...event, type: 'heal' });
+    } catch (err) {
+      h.append({
+        t: h.now(),
+        ...event,
+        type: 'error',
+        detail: { during: 'heal', message: (err as Error).message },
+      });
+    } finally {
+      for (const r of e.releases) r();
+    }
+  }
+}

@@ -1,0 +1,315 @@
+// The run loop: start the target, wait until it answers, take a baseline, run load with the fault
+// timeline while observers sample, drain, settle, observe once more, stop everything, judge.
+// Every exit path (success, failure, exception, interrupt) heals faults and stops the target.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
+import { judge } from '../checks/expect.ts';
+import { runChecks } from '../checks/index.ts';
+import type { Verdict } from '../checks/types.ts';
+import type { Phase } from '../history/events.ts';
+import { HistoryWriter } from '../history/writer.ts';
+import { freshSeed } from '../load/random.ts';
+import { LoadRunner } from '../load/runner.ts';
+import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../observe/generator-health.ts';
+import { ListenerProber, waitReady } from '../observe/probe.ts';
+import { TargetSampler } from '../observe/target-sampler.ts';
+import type { LoadedSuite } from '../suite/load.ts';
+import type { FaultSpec } from '../suite/schema.ts';
+import { startCommandTarget } from '../target/command-target.ts';
+import { startHostTarget } from '../target/host-target.ts';
+import { type RunningTarget, TargetStartError } from '../target/types.ts';
+import { Watchdog } from '../target/watchdog.ts';
+import { VERSION } from '../version.ts';
+import { FaultTimeline } from './fault-timeline.ts';
+import type { RunResult } from './result.ts';
+
+export type RunOptions = {
+  outDir: string;
+  seed?: number;
+  // Aborted by SIGINT/SIGTERM: load stops, faults heal, the target stops, reports are still written.
+  signal: AbortSignal;
+  // Sees the writer as soon as it exists (progress display).
+  onHistory?: (h: HistoryWriter) => void;
+  // Renders reports into the run's folder once the result exists.
+  writeReports: (r: RunResult) => Promise<void>;
+};
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+const resolveVia = (via: string, target: RunningTarget): NetTcpTarget => {
+  const url = via.startsWith('/')
+    ? `net.tcp://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}${via}`
+    : via;
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  return {
+    host,
+    port: u.port === '' ? 808 : Number(u.port),
+    path: u.pathname,
+    via: url,
+    // Relative vias dial the target itself; absolute ones were checked to be loopback (or allowed).
+    ip: via.startsWith('/') ? target.host : host === 'localhost' ? '127.0.0.1' : host,
+  };
+};
+
+export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions): Promise<RunResult> => {
+  const seed = o.seed ?? suite.seed ?? freshSeed();
+  const dir = join(o.outDir, suite.name);
+  await mkdir(dir, { recursive: true });
+  const h = new HistoryWriter(
+    {
+      version: 1,
+      suite: suite.name,
+      file,
+      text,
+      seed,
+      startedAt: new Date().toISOString(),
+      tool: {
+        name: 'nettcp-chaos',
+        version: VERSION,
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      },
+    },
+    join(dir, 'history.ndjson'),
+  );
+  o.onHistory?.(h);
+  const log = (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) =>
+    h.append({
+      t: h.now(),
+      kind: 'log',
+      level,
+      source: 'harness',
+      message,
+      ...(data === undefined ? {} : { data }),
+    });
+  const phase = (p: Phase) => h.append({ t: h.now(), kind: 'phase', phase: p });
+
+  const started = performance.now();
+  const signal = o.signal;
+  let invalidReason: string | undefined;
+  // Set once the run starts tearing down: the target exiting then is expected.
+  let stopping = false;
+  let target: RunningTarget | undefined;
+  let timeline: FaultTimeline | undefined;
+  let prober: ListenerProber | undefined;
+  let runner: LoadRunner | undefined;
+  let tick: NodeJS.Timeout | undefined;
+  const generator = new GeneratorHealth();
+  const watchdog = await Watchdog.start();
+  try {
+    phase('starting');
+    const t = suite.target;
+    try {
+      target =
+        t.host !== undefined
+          ? await startHostTarget(t.host, {
+              watchdog,
+              startTimeoutMs: t.ready.timeout,
+              onLog: (l) =>
+                h.append({
+                  t: h.now(),
+                  kind: 'log',
+                  level: l.level,
+                  source: 'target',
+                  message: l.message,
+                  data: l.data,
+                }),
+              onOutput: (line, stream) =>
+                h.append({
+                  t: h.now(),
+                  kind: 'log',
+                  level: 'info',
+                  source: 'target',
+                  message: line,
+                  data: { stream },
+                }),
+            })
+          : await startCommandTarget(t, {
+              watchdog,
+              onLine: (line, stream) =>
+                h.append({
+                  t: h.now(),
+                  kind: 'log',
+                  level: 'info',
+                  source: 'target',
+                  message: line,
+                  data: { stream },
+                }),
+            });
+    } catch (e) {
+      if (!(e instanceof TargetStartError)) throw e;
+      invalidReason = e.message;
+      return await finish();
+    }
+    const running = target;
+    void running.exited.then((x) => {
+      if (!stopping)
+        log('error', `the target exited during the run (code ${x.code}, signal ${x.signal})`, { ...x });
+    });
+    const probeVia = suite.probe.via ?? t.ready.via ?? suite.load[0]!.via;
+    const probeTarget = resolveVia(probeVia, running);
+    const probeOptions = {
+      timeoutMs: suite.probe.timeout,
+      calls: suite.probe.calls,
+      allowRemote: suite.allowRemote,
+    };
+    const ready = await waitReady(
+      probeTarget,
+      t.ready.timeout,
+      probeOptions,
+      () => !running.running() || signal.aborted,
+    );
+    if (!ready.ready) {
+      if (signal.aborted) return await finish();
+      invalidReason =
+        `the target never became ready: no probe session to ${probeTarget.via} succeeded within ${t.ready.timeout}ms` +
+        (ready.last === undefined ? '' : ` (last: ${ready.last.kind} during ${ready.last.stage})`) +
+        (running.running() ? '' : '; the target exited') +
+        `\nits last output:\n${running.lastLines().slice(-10).join('\n')}`;
+      return await finish();
+    }
+    phase('ready');
+    log('info', `target ready after ${Math.round(ready.ms)}ms`, { pid: running.pid, port: running.port });
+
+    // Observers: target processes, the generator itself, load windows; and the listener probe.
+    const sampler = new TargetSampler(() => (running.running() ? running.pid : undefined), running.role);
+    let saturated = 0;
+    let sampling: Promise<void> | undefined;
+    const observe = async (): Promise<void> => {
+      const processes = await sampler.sample();
+      h.append({ t: h.now(), kind: 'sample', source: 'target', processes });
+    };
+    generator.start();
+    tick = setInterval(() => {
+      sampling ??= observe().finally(() => (sampling = undefined));
+      const g = generator.read();
+      h.append({ t: h.now(), kind: 'sample', source: 'generator', ...g });
+      saturated = g.cpuPercent >= SATURATED_CPU_PERCENT ? saturated + 1 : 0;
+      if (saturated >= SATURATED_SAMPLES && invalidReason === undefined) {
+        invalidReason = `the load generator was saturated (${Math.round(g.cpuPercent)}% of a core for ${saturated} samples in a row); its latencies would blame the target`;
+        log('error', invalidReason);
+      }
+      runner?.emitWindows();
+    }, suite.observe.interval);
+    prober = new ListenerProber({
+      ...probeOptions,
+      target: probeTarget,
+      intervalMs: suite.probe.interval,
+      record: (e) => h.append(e),
+      now: () => h.now(),
+    });
+    prober.start();
+
+    // Baseline: a couple of quiet readings before load.
+    phase('baseline');
+    await sleep(suite.observe.interval * 2, signal);
+    await observe();
+
+    phase('load');
+    const loadStart = h.now();
+    runner = new LoadRunner({
+      loads: suite.load,
+      targetOf: (l) => resolveVia(l.via, running),
+      seed,
+      allowRemote: suite.allowRemote,
+      history: h,
+    });
+    timeline = new FaultTimeline({
+      specs: suite.faults as FaultSpec[],
+      target: running,
+      history: h,
+      watchdog,
+      seed,
+      signal,
+    });
+    runner.start();
+    timeline.start(loadStart);
+    const stopLoad = () => runner?.stop(0);
+    signal.addEventListener('abort', () => void stopLoad(), { once: true });
+    await Promise.race([
+      runner.done,
+      new Promise((r) => signal.addEventListener('abort', r, { once: true })),
+    ]);
+
+    phase('drain');
+    await runner.stop(signal.aborted ? 0 : suite.drain);
+    runner.emitWindows();
+    await timeline.healAll();
+
+    phase('settle');
+    await sleep(suite.checks['handles.noLeak']?.settle ?? suite.observe.interval, signal);
+    phase('final');
+    await sampling;
+    await observe();
+    return await finish();
+  } catch (e) {
+    log('error', `the run failed: ${(e as Error).message}`, { stack: String((e as Error).stack) });
+    invalidReason ??= `the harness failed: ${(e as Error).message}`;
+    return await finish();
+  } finally {
+    await cleanup();
+  }
+
+  // Stops everything still running, in reverse order of starting. Safe to call twice.
+  async function cleanup(): Promise<void> {
+    stopping = true;
+    clearInterval(tick);
+    generator.stop();
+    await prober?.stop();
+    await runner?.stop(0);
+    await timeline?.healAll();
+    if (target?.running()) {
+      phase('stopping');
+      await target.stop();
+    }
+    await watchdog.close();
+  }
+
+  async function finish(): Promise<RunResult> {
+    await cleanup();
+    phase('done');
+    await h.close();
+    const interrupted = signal.aborted;
+    const verdicts: Verdict[] =
+      invalidReason === undefined || target !== undefined ? runChecks(h.history, suite.checks) : [];
+    const judgement = judge(verdicts, suite.expect);
+    const outcome =
+      invalidReason !== undefined
+        ? 'invalid'
+        : interrupted
+          ? 'interrupted'
+          : judgement.met
+            ? 'met'
+            : 'not-met';
+    const result: RunResult = {
+      suite: suite.name,
+      file,
+      dir,
+      seed,
+      expect: suite.expect,
+      outcome,
+      exitCode: { met: 0, 'not-met': 1, interrupted: 3, invalid: 4 }[outcome],
+      ...(invalidReason === undefined ? {} : { invalidReason }),
+      judgement,
+      verdicts,
+      target: {
+        kind: suite.target.host !== undefined ? 'host' : 'command',
+        pid: target?.pid,
+        host: target?.host,
+        port: target?.port,
+      },
+      durationMs: performance.now() - started,
+      history: h.history,
+    };
+    await o.writeReports(result);
+    return result;
+  }
+};

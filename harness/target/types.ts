@@ -1,0 +1,22 @@
+// A running target, whatever started it: the built-in host or any program.
+
+import type { FaultTarget } from '../../faults/types.ts';
+import type { ExitInfo } from './spawned.ts';
+
+export type RunningTarget = FaultTarget & {
+  // Where it listens (the host and port relative vias resolve against).
+  host: string;
+  port: number;
+  // What a process is to the target, for samples and evidence (listener, worker /orders, child).
+  role: (pid: number, isRoot: boolean) => string;
+  exited: Promise<ExitInfo>;
+  running: () => boolean;
+  lastLines: () => string[];
+  // Stops it (signal, grace, then kill the group); resolves once every process is gone.
+  stop: () => Promise<void>;
+};
+
+// Thrown when a target cannot start; the run is invalid (exit 4).
+export class TargetStartError extends Error {
+  override name = 'TargetStartError';
+}

@@ -1,0 +1,28 @@
+// The end summary printed after a run: the outcome, each check's verdict in words, where the reports are.
+
+import type { RunResult } from '../harness/run/result.ts';
+
+const MARK = { pass: 'PASS', fail: 'FAIL', unknown: '????' } as const;
+
+export const renderSummary = (r: RunResult): string => {
+  const lines: string[] = [];
+  const expectText = r.expect === 'pass' ? 'expect pass' : `expect fail: ${r.expect.fail.join(', ')}`;
+  const head = {
+    met: 'met its expectation',
+    'not-met': 'did NOT meet its expectation',
+    interrupted: 'was interrupted',
+    invalid: 'is INVALID',
+  }[r.outcome];
+  lines.push(`${r.suite}: ${head} (${expectText}; seed ${r.seed}; ${(r.durationMs / 1000).toFixed(1)}s)`);
+  if (r.invalidReason !== undefined) lines.push(`  why: ${r.invalidReason.replace(/\n/g, '\n    ')}`);
+  const mustFail = new Set(r.expect === 'pass' ? [] : r.expect.fail);
+  for (const v of r.verdicts) {
+    const expected = mustFail.has(v.check) ? ' (expected to fail)' : '';
+    lines.push(`  ${MARK[v.status]} ${v.check}${expected}: ${v.summary}`);
+  }
+  // For `expect: pass` the FAIL lines are the reasons; a reproduction also needs "expected to fail but passed".
+  if (r.outcome === 'not-met' && r.expect !== 'pass')
+    for (const reason of r.judgement.reasons) lines.push(`  -> ${reason}`);
+  lines.push(`  reports: ${r.dir}/report.json, junit.xml, history.ndjson`);
+  return lines.join('\n');
+};

@@ -1,0 +1,14 @@
+// Writes a run's reports into its folder.
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunResult } from '../harness/run/result.ts';
+import { renderJson } from './json.ts';
+import { renderJunit } from './junit.ts';
+
+export const writeReports = async (r: RunResult): Promise<void> => {
+  await Promise.all([
+    writeFile(join(r.dir, 'report.json'), renderJson(r)),
+    writeFile(join(r.dir, 'junit.xml'), renderJunit(r)),
+  ]);
+};
