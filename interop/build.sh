@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Restores and builds the interop programs (service: CoreWCF; client: System.ServiceModel) into
+# Restores and builds the interop programs (nbfx-oracle: .NET's own binary XML, no packages; service:
+# CoreWCF; client: System.ServiceModel) into
 # interop/<name>/bin/Release/net10.0/. A program whose NuGet packages the configured source does not have
 # is reported as blocked (interop/<name>/bin/BLOCKED says which packages, and the tests print it) and does
 # not fail the build; any other restore or compile error does.
@@ -42,5 +43,6 @@ build() {
   return 1
 }
 
+build nbfx-oracle NbfxOracle.csproj
 build service InteropService.csproj
 build client InteropClient.csproj

@@ -47,26 +47,37 @@ export const guidToBytes = (guid: string): Uint8Array => {
   return Uint8Array.from(order.map(at));
 };
 
-// Shortest digits that read back as the same float32 (JS only gives them for float64 directly).
-const float32Digits = (v: number): string => {
+// The float64 whose shortest form has the shortest digits that read back as this float32 (JS gives shortest
+// digits for float64 only).
+const float32Shortest = (v: number): number => {
   for (let p = 1; p <= 9; p++) {
-    const s = v.toPrecision(p);
-    if (Math.fround(Number(s)) === v) return String(Number(s));
+    const n = Number(v.toPrecision(p));
+    if (Math.fround(n) === v) return n;
   }
   /* c8 ignore next */
-  return String(v);
+  return v;
 };
 
-// .NET's round-trip form: special values spelled INF/-INF/NaN/-0, exponent as E+XX / E-XX.
+// .NET's round-trip form: the shortest digits, fixed notation while the decimal point falls within 17
+// digits (9 for float) and no more than 3 zeros follow it, else d.dddE+XX; INF, -INF, NaN and -0 spelled
+// out. Checked against .NET's own binary reader (test/interop/nbfx-oracle.test.ts).
 const realText = (v: number, single: boolean): string => {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'INF';
   if (v === -Infinity) return '-INF';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const s = single ? float32Digits(v) : String(v);
-  const m = /^(-?[\d.]+)e([+-])(\d+)$/.exec(s);
-  if (m === null) return s;
-  return `${m[1]}E${m[2]}${m[3]!.padStart(2, '0')}`;
+  const [mantissa, e] = (single ? float32Shortest(v) : v).toExponential().split('e') as [string, string];
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const exp = Number(e);
+  const point = exp + 1;
+  if (point > (single ? 9 : 17) || point < -3) {
+    const rest = digits.length > 1 ? `.${digits.slice(1)}` : '';
+    return `${sign}${digits[0]}${rest}E${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 };
 
 // A DECIMAL's digits with its scale (.NET keeps the scale's trailing zeros: 1.50m reads "1.50").

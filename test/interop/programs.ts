@@ -2,7 +2,8 @@
 // service on a free loopback port, running the .NET client.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ const INTEROP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'inter
 const PROGRAMS = {
   service: join(INTEROP, 'service', 'bin', 'Release', 'net10.0', 'InteropService.dll'),
   client: join(INTEROP, 'client', 'bin', 'Release', 'net10.0', 'InteropClient.dll'),
+  'nbfx-oracle': join(INTEROP, 'nbfx-oracle', 'bin', 'Release', 'net10.0', 'NbfxOracle.dll'),
 } as const;
 export type ProgramName = keyof typeof PROGRAMS;
 
@@ -132,3 +134,43 @@ export const runClient = (args: string[], timeoutMs = 60000): Promise<ClientRun>
       resolve({ code, lines, stderr: err });
     });
   });
+
+export type OracleRequest =
+  { op: 'read'; session: string; hex: string } | { op: 'write'; session: string; xml: string };
+export type OracleAnswer = { ok: true; xml?: string; hex?: string } | { ok: false; error: string };
+
+// Runs a batch of requests through .NET's binary XML reader and writer (interop/nbfx-oracle), in order,
+// with `dictionary` as the static strings.
+export const runOracle = (
+  dictionary: readonly string[],
+  requests: readonly OracleRequest[],
+): Promise<OracleAnswer[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'nbfx-oracle-'));
+  const file = join(dir, 'dictionary.txt');
+  writeFileSync(file, dictionary.join('\n'));
+  return new Promise<OracleAnswer[]>((resolve, reject) => {
+    const child = spawn('dotnet', [PROGRAMS['nbfx-oracle'], '--dictionary', file], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const timer = setTimeout(() => {
+      process.kill(child.pid!, 'SIGKILL');
+      reject(new Error('the oracle ran past 120 s'));
+    }, 120000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) return reject(new Error(`the oracle exited with ${code}: ${err}`));
+      resolve(
+        out
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as OracleAnswer),
+      );
+    });
+    child.stdin.end(requests.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  });
+};
