@@ -18,7 +18,7 @@ const utf8 = new TextEncoder();
 // A growable little-endian byte buffer. Each write takes its offset from #room before touching #buf:
 // #room may swap in a bigger buffer, and an expression that read #buf first would write into the old one.
 export class ByteWriter {
-  #buf = new Uint8Array(256);
+  #buf = new Uint8Array(1024);
   #view = new DataView(this.#buf.buffer);
   length = 0;
 
