@@ -73,7 +73,10 @@ t.test(
     const l = await late;
     t.ok(l.ok);
     // Slots freed by the first two went straight to the queued calls; only the third's end freed one.
-    t.ok(done.indexOf(0) >= 3, `the new session was taken only once a call slot was free (${done.join(', ')})`);
+    t.ok(
+      done.indexOf(0) >= 3,
+      `the new session was taken only once a call slot was free (${done.join(', ')})`,
+    );
     if (l.ok) await l.session.end();
     await r.session.end();
   },
@@ -115,7 +118,7 @@ t.test('the server End waits for replies still owed on the session', async (t) =
   t.equal(x.ended, 'fin');
 });
 
-const hooked = (defects: ('serial-extensions' | never)[]) => ({
+const hooked = (defects: 'serial-extensions'[]) => ({
   defects,
   services: [{ path: '/h', activation: startup, preDispatchHook: { latencyMs: 300 } }],
 });
