@@ -1,6 +1,7 @@
 // The nettcp-chaos command line: one subcommand per file, dispatched here.
 
 import { delimiter, dirname } from 'node:path';
+import { hostCommand } from './host.ts';
 import { probeCommand } from './probe.ts';
 import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
@@ -12,11 +13,13 @@ commands:
   run SUITE...       run suites: load, faults, checks, reports (run --help)
   validate SUITE...  check suite files without running them
   probe URL          open one net.tcp session and show each stage (probe --help)
+  host               run the reference port-sharing host in the foreground (host --help)
 
 Exit codes: 0 ok, 1 failed expectation, 2 bad usage or invalid suite, 3 interrupted, 4 invalid run.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   probe: probeCommand,
+  host: hostCommand,
   run: runCommand,
   validate: validateCommand,
 };

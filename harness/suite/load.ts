@@ -109,6 +109,7 @@ const editDistance = (a: string, b: string): number => {
 };
 
 const fromZod = (
+  schema: z.ZodType,
   issue: z.core.$ZodIssue,
   raw: unknown,
   doc: Document,
@@ -117,7 +118,7 @@ const fromZod = (
 ): SuiteProblem[] => {
   const path = issue.path;
   if (issue.code === 'unrecognized_keys') {
-    const allowed = keysAt(suiteSchema, path, raw) ?? [];
+    const allowed = keysAt(schema, path, raw) ?? [];
     return issue.keys.map((k) => {
       const [line, col] = position(doc, lc, [...path, k], true);
       const guess = closest(k, allowed);
@@ -144,8 +145,17 @@ const fromCross = (issue: RawIssue, doc: Document, lc: LineCounter, file: string
   return { file, line, col, path: formatPath(issue.path), message: issue.message };
 };
 
-// Validates suite text; `file` names it in problems.
-export const loadSuiteText = (text: string, file: string): LoadResult => {
+export type YamlResult<T> = { ok: true; value: T } | { ok: false; problems: SuiteProblem[] };
+
+// Validates YAML text against a schema (plus rules that span fields); `file` names it in problems and
+// `what` says what the document should be.
+export const validateYaml = <S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  what: string,
+  rules: (raw: unknown) => RawIssue[] = () => [],
+): YamlResult<z.output<S>> => {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -164,42 +174,46 @@ export const loadSuiteText = (text: string, file: string): LoadResult => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {
       ok: false,
-      problems: [
-        {
-          file,
-          line: 1,
-          col: 1,
-          path: '',
-          message: `expected a suite (a mapping with name, target, load), got ${describeValue(raw)}`,
-        },
-      ],
+      problems: [{ file, line: 1, col: 1, path: '', message: `expected ${what}, got ${describeValue(raw)}` }],
     };
   }
-  const parsed = suiteSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZod(i, raw, doc, lineCounter, file))),
-    ...crossChecks(raw).map((i) => fromCross(i, doc, lineCounter, file)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.flatMap((i) => fromZod(schema, i, raw, doc, lineCounter, file))),
+    ...rules(raw).map((i) => fromCross(i, doc, lineCounter, file)),
   ];
   // A cross-field rule and a type error at the same place say the same thing twice.
   const unique = [...new Map(problems.map((p) => [`${p.line}:${p.col}:${p.path}:${p.message}`, p])).values()];
   unique.sort((a, b) => a.line - b.line || a.col - b.col);
   if (unique.length > 0 || !parsed.success) return { ok: false, problems: unique };
-  return { ok: true, loaded: { file, text, suite: parsed.data } };
+  return { ok: true, value: parsed.data };
 };
 
-// Reads and validates a suite file.
-export const loadSuiteFile = async (file: string): Promise<LoadResult> => {
-  let text: string;
+// Validates suite text; `file` names it in problems.
+export const loadSuiteText = (text: string, file: string): LoadResult => {
+  const r = validateYaml(text, file, suiteSchema, 'a suite (a mapping with name, target, load)', crossChecks);
+  return r.ok ? { ok: true, loaded: { file, text, suite: r.value } } : r;
+};
+
+// Reads a YAML file for validation, turning read errors into a problem.
+export const readYamlFile = async (
+  file: string,
+  what: string,
+): Promise<{ text: string } | { problems: SuiteProblem[] }> => {
   try {
-    text = await readFile(file, 'utf8');
+    return { text: await readFile(file, 'utf8') };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
-    return {
-      ok: false,
-      problems: [{ file, line: 1, col: 1, path: '', message: `cannot read the suite: ${why}` }],
-    };
+    return { problems: [{ file, line: 1, col: 1, path: '', message: `cannot read the ${what}: ${why}` }] };
   }
-  return loadSuiteText(text, file);
+};
+
+// Reads and validates a suite file.
+export const loadSuiteFile = async (file: string): Promise<LoadResult> => {
+  const r = await readYamlFile(file, 'suite');
+  return 'problems' in r ? { ok: false, problems: r.problems } : loadSuiteText(r.text, file);
 };

@@ -1,0 +1,98 @@
+// `nettcp-chaos host [--config FILE] [--port N]`: the reference host in the foreground. The YAML is the
+// shape of a suite's target.host and is validated the same way; the host prints its events as JSON
+// lines on stdout and stops cleanly on SIGINT/SIGTERM.
+
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { hostSchema } from '../suite/host-schema.ts';
+import { formatProblem, readYamlFile, validateYaml } from '../suite/load.ts';
+import { intFlag } from './flags.ts';
+import { ExitCode, UsageError } from './usage.ts';
+
+const HOST_MAIN = fileURLToPath(new URL('../../host/main.ts', import.meta.url));
+
+export const HOST_USAGE = `usage: nettcp-chaos host [--config FILE] [--port N]
+
+Runs the reference port-sharing host in the foreground. FILE is YAML shaped like a suite's
+target.host (listen, sharing, services, defects); without it, one service at /echo starts with
+the host. --port overrides the listen port. Events are printed as JSON lines on stdout.`;
+
+const DEFAULT_CONFIG = 'services:\n  - path: /echo\n    activation: { mode: startup }\n';
+
+export const hostCommand = async (argv: string[]): Promise<number> => {
+  let values: { config?: string; port?: string; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        port: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${HOST_USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${HOST_USAGE}\n`);
+    return ExitCode.Ok;
+  }
+  const port = values.port === undefined ? undefined : intFlag('port', values.port, 0);
+  if (port !== undefined && port > 65535)
+    throw new UsageError(`--port: expected a port from 0 to 65535, got ${port}`);
+  const file = values.config ?? '(default configuration)';
+  const read =
+    values.config === undefined
+      ? { text: DEFAULT_CONFIG }
+      : await readYamlFile(values.config, 'host configuration');
+  if ('problems' in read) {
+    process.stderr.write(`${read.problems.map(formatProblem).join('\n')}\n`);
+    return ExitCode.Usage;
+  }
+  const r = validateYaml(
+    read.text,
+    file,
+    hostSchema,
+    'a host configuration (a mapping with listen, sharing, services, defects)',
+  );
+  if (!r.ok) {
+    process.stderr.write(`${r.problems.map(formatProblem).join('\n')}\n`);
+    return ExitCode.Usage;
+  }
+  const child = spawn(
+    process.execPath,
+    [HOST_MAIN, ...(port === undefined ? [] : ['--port', String(port)])],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NETTCP_CHAOS_HOST_CONFIG: JSON.stringify(r.value) },
+    },
+  );
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    process.stdout.write(`${line}\n`);
+    try {
+      const e = JSON.parse(line) as { event?: string; port?: number; control?: string };
+      if (e.event === 'ready') {
+        const paths = r.value.services.map((s) => s.path).join(', ');
+        process.stderr.write(
+          `host listening on net.tcp://${r.value.listen.host}:${e.port} (${paths}); control socket ${e.control}; Ctrl-C stops it\n`,
+        );
+      }
+    } catch {
+      // not an event line
+    }
+  });
+  // Ctrl-C reaches the host too (same process group); a signal sent to us alone is passed on.
+  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  const code = await new Promise<number>((resolve) =>
+    child.on('exit', (c, sig) => resolve(c ?? (sig === null ? 1 : 0))),
+  );
+  process.off('SIGINT', onInt);
+  process.off('SIGTERM', onTerm);
+  return code;
+};
