@@ -6,6 +6,14 @@ import type { History } from '../history/events.ts';
 
 export type RunOutcome = 'met' | 'not-met' | 'interrupted' | 'invalid';
 
+// The exit code of each outcome (README: Exit codes).
+export const EXIT_CODES: Readonly<Record<RunOutcome, number>> = {
+  met: 0,
+  'not-met': 1,
+  interrupted: 3,
+  invalid: 4,
+};
+
 export type RunResult = {
   suite: string;
   file: string;

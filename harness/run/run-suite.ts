@@ -23,7 +23,7 @@ import { type RunningTarget, TargetStartError } from '../target/types.ts';
 import { Watchdog } from '../target/watchdog.ts';
 import { VERSION } from '../version.ts';
 import { FaultTimeline } from './fault-timeline.ts';
-import type { RunResult } from './result.ts';
+import { EXIT_CODES, type RunOutcome, type RunResult } from './result.ts';
 
 export type RunOptions = {
   outDir: string;
@@ -275,13 +275,13 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
 
   async function finish(): Promise<RunResult> {
     await cleanup();
-    phase('done');
-    await h.close();
     const interrupted = signal.aborted;
+    // A run that never reached load has nothing to judge; one invalidated later keeps its verdicts.
+    const reachedLoad = h.history.events.some((e) => e.kind === 'phase' && e.phase === 'load');
     const verdicts: Verdict[] =
-      invalidReason === undefined || target !== undefined ? runChecks(h.history, suite.checks) : [];
+      invalidReason === undefined || reachedLoad ? runChecks(h.history, suite.checks) : [];
     const judgement = judge(verdicts, suite.expect);
-    const outcome =
+    const outcome: RunOutcome =
       invalidReason !== undefined
         ? 'invalid'
         : interrupted
@@ -289,6 +289,18 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
           : judgement.met
             ? 'met'
             : 'not-met';
+    const exitCode = EXIT_CODES[outcome];
+    // The outcome goes into the history too, so `report DIR` can render the run from it alone.
+    h.append({
+      t: h.now(),
+      kind: 'log',
+      level: outcome === 'met' ? 'info' : 'error',
+      source: 'harness',
+      message: `run ${outcome}`,
+      data: { outcome, exitCode, ...(invalidReason === undefined ? {} : { invalidReason }) },
+    });
+    phase('done');
+    await h.close();
     const result: RunResult = {
       suite: suite.name,
       file,
@@ -296,7 +308,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
       seed,
       expect: suite.expect,
       outcome,
-      exitCode: { met: 0, 'not-met': 1, interrupted: 3, invalid: 4 }[outcome],
+      exitCode,
       ...(invalidReason === undefined ? {} : { invalidReason }),
       judgement,
       verdicts,
