@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import t from 'tap';
-import { ByteWriter, NbfxErrorCode, SessionReader, SessionWriter } from '../../../protocol/index.ts';
+import {
+  ByteWriter,
+  isNbfxError,
+  NbfxErrorCode,
+  SessionReader,
+  SessionWriter,
+} from '../../../protocol/index.ts';
 
 const hex = (h: string): Uint8Array => Buffer.from(h.replaceAll(' ', ''), 'hex');
 
@@ -70,3 +77,21 @@ t.test('the writer stops adding at its quota and leaves the rest inline', async 
   t.equal(w.lookup('efgh', true), 3);
   t.equal(w.lookup('ijkl', true), undefined);
 });
+
+t.test(
+  'random bytes as a StringTable only ever throw NbfxError, and a failed table adds nothing',
+  async () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
+        const r = new SessionReader(32);
+        try {
+          r.readTable(b);
+        } catch (e) {
+          if (!isNbfxError(e)) throw e;
+          if (r.size !== 0) throw new Error('a failed table added strings', { cause: e });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  },
+);
