@@ -1,0 +1,22 @@
+import t from 'tap';
+import { GeneratorHealth } from '../../../harness/observe/generator-health.ts';
+
+t.test('a busy generator reads as busy, with its event loop lagging', async (t) => {
+  const g = new GeneratorHealth();
+  g.start();
+  t.teardown(() => g.stop());
+  g.read();
+  await new Promise((r) => setTimeout(r, 20));
+  // Hold the event loop for 300 ms.
+  const end = performance.now() + 300;
+  while (performance.now() < end) Math.sqrt(Math.random());
+  await new Promise((r) => setTimeout(r, 20));
+  const busy = g.read();
+  // Blocking for 300 ms delays the loop by at least that, however busy the machine is.
+  t.ok(busy.lagMaxMs > 100, `lag ${busy.lagMaxMs.toFixed(0)}ms`);
+  await new Promise((r) => setTimeout(r, 300));
+  const idle = g.read();
+  // CPU shares depend on what else the machine runs; busy against idle does not.
+  t.ok(busy.cpuPercent > idle.cpuPercent, `busy ${busy.cpuPercent.toFixed(0)}% over idle ${idle.cpuPercent.toFixed(0)}%`);
+  t.ok(idle.lagMaxMs < busy.lagMaxMs);
+});
