@@ -37,6 +37,14 @@ build() {
     rm -f "$log"
     return 0
   fi
+  # NU1301: the source did not answer. Nothing of ours is wrong; say so rather than fail the run.
+  if grep -q "NU1301" "$log" && ! grep -qE "error (CS|MSB)[0-9]+" "$log"; then
+    mkdir -p "$out"
+    echo "$name is blocked: the NuGet source could not be reached ($(grep -m1 -oE 'NU1301: [^[]*' "$log"))" >"$out/BLOCKED"
+    echo "interop: BLOCKED: $(cat "$out/BLOCKED")"
+    rm -f "$log"
+    return 0
+  fi
   cat "$log"
   rm -f "$log"
   echo "interop: $name failed to build" >&2
