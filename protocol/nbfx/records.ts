@@ -124,6 +124,7 @@ export const ARRAY_VALUE_SIZE = {
   0xaf: 8, // timespan
   0xb1: 16, // uuid
 } as const;
+// A value type byte an Array record may carry.
 export type ArrayValueType = keyof typeof ARRAY_VALUE_SIZE;
 
 // Whether a byte is a value type an Array record may carry.

@@ -14,6 +14,7 @@ export type Resolve = (id: number) => string;
 // (names and namespaces do); text only uses strings already known.
 export type Lookup = (s: string, add: boolean) => number | undefined;
 
+// Limits on the trees a reader builds.
 export type TreeOptions = {
   // Deepest nesting accepted (WCF's reader quota MaxDepth is 32 by default; replies are shallow).
   maxDepth?: number;

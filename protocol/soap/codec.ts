@@ -12,8 +12,10 @@ import { treeToXml, xmlToTree } from './text.ts';
 
 // The SOAP encodings a codec speaks, with their MC-NMF known encoding bytes.
 export const SOAP_ENCODINGS = { 'binary-session': 0x08, soap12: 0x03 } as const;
+// The name of a SOAP encoding a codec speaks.
 export type SoapEncodingName = keyof typeof SOAP_ENCODINGS;
 
+// What a codec needs to know about the endpoint it talks to.
 export type SoapCodecOptions = {
   encoding: SoapEncodingName;
   // The To header: the endpoint address (for net.tcp, normally the via).
@@ -61,6 +63,7 @@ export type SoapCorrelator = {
   replyKey(payload: Uint8Array): string | undefined;
 };
 
+// The codec of one net.tcp session.
 export type SoapCodec = {
   readonly encoding: SoapEncodingName;
   // The MC-NMF known encoding byte to open the session with.
