@@ -114,15 +114,7 @@ export class ServerSession {
 
   #onData(chunk: Uint8Array): void {
     if (this.#state === 'done') return;
-    let records: FramingRecord[];
-    let error: FramingError | undefined;
-    try {
-      records = this.#decoder.push(chunk);
-    } catch (e) {
-      if (!isFramingError(e)) throw e;
-      error = e;
-      records = e.records;
-    }
+    const { records, error } = this.#decoder.decode(chunk);
     for (const r of records) {
       // #onRecord may have moved the state on (typed as a fresh read, not the narrowed one above).
       const state = this.#state as ServerSession['stateName'];

@@ -99,6 +99,17 @@ export class FramingDecoder {
     return out;
   }
 
+  // Like push, but returns a framing error instead of throwing it, next to the records the chunk
+  // completed before it: what a session handles first, then acts on the error.
+  decode(chunk: Uint8Array): { records: FramingRecord[]; error?: FramingError } {
+    try {
+      return { records: this.push(chunk) };
+    } catch (e) {
+      if (!(e instanceof FramingError)) throw e;
+      return { records: e.records, error: e };
+    }
+  }
+
   // Declares the end of input; throws PrematureEof if it came inside a record.
   end(): void {
     if (this.#state === S.Failed) throw this.#closedError();

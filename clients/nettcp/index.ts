@@ -23,5 +23,6 @@ export {
   type OpenResult,
   type OpenTimings,
   openSession,
+  sameTimeouts,
   type SessionOptions,
 } from './session.ts';

@@ -8,10 +8,8 @@ import {
   encodeRecord,
   encodeRecords,
   FramingDecoder,
-  type FramingError,
   type FramingRecord,
   faultNameOf,
-  isFramingError,
   type Limits,
   sessionPreamble,
   sizedEnvelopeHeader,
@@ -60,6 +58,16 @@ export type CallResult =
 export type EndResult = { ok: true; ms: number } | { ok: false; failure: Failure; ms: number };
 
 const DEFAULTS = { connectTimeoutMs: 5000, openTimeoutMs: 5000, callTimeoutMs: 10000, endTimeoutMs: 5000 };
+
+// One deadline for every stage (connect, preamble, each call, end), as probes use.
+export const sameTimeouts = (
+  ms: number,
+): Pick<SessionOptions, 'connectTimeoutMs' | 'openTimeoutMs' | 'callTimeoutMs' | 'endTimeoutMs'> => ({
+  connectTimeoutMs: ms,
+  openTimeoutMs: ms,
+  callTimeoutMs: ms,
+  endTimeoutMs: ms,
+});
 
 type Pending = {
   key: string | number | undefined;
@@ -251,15 +259,7 @@ export class NetTcpSession {
   }
 
   #onData(chunk: Buffer): void {
-    let records: FramingRecord[];
-    let error: FramingError | undefined;
-    try {
-      records = this.#decoder.push(chunk);
-    } catch (e) {
-      if (!isFramingError(e)) throw e;
-      error = e;
-      records = e.records;
-    }
+    const { records, error } = this.#decoder.decode(chunk);
     for (const r of records) {
       if (this.#state === 'failed' || this.#state === 'ended') return;
       this.#opts.trace?.('in', r);

@@ -7,6 +7,7 @@ import {
   type NetTcpTarget,
   openSession,
   resolveNetTcpUrl,
+  sameTimeouts,
 } from '../../clients/nettcp/index.ts';
 import { startEchoEndpoint } from '../../host/echo-endpoint.ts';
 import { describeRecord, type FramingRecord } from '../../protocol/index.ts';
@@ -82,10 +83,7 @@ export const probe = async (o: ProbeOptions, target?: NetTcpTarget): Promise<Pro
   const t0 = performance.now();
   const opened = await openSession(t, {
     encoding: o.encoding,
-    connectTimeoutMs: o.timeoutMs,
-    openTimeoutMs: o.timeoutMs,
-    callTimeoutMs: o.timeoutMs,
-    endTimeoutMs: o.timeoutMs,
+    ...sameTimeouts(o.timeoutMs),
     allowRemote: o.allowRemote,
     trace,
   });

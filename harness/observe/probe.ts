@@ -1,7 +1,7 @@
 // The listener probe: a fresh session (open, optional echo calls, end) with a deadline, every interval.
 // It asks the one question the mission cares about: does the listener still take new sessions?
 
-import { type NetTcpTarget, openSession } from '../../clients/nettcp/index.ts';
+import { type NetTcpTarget, openSession, sameTimeouts } from '../../clients/nettcp/index.ts';
 import { encodeOpRequest } from '../../protocol/index.ts';
 import type { OpFailure, ProbeEvent } from '../history/events.ts';
 import { toOpFailure } from '../load/session-runner.ts';
@@ -18,10 +18,7 @@ export const probeOnce = async (target: NetTcpTarget, o: ProbeOptions): Promise<
   const deadline = AbortSignal.timeout(o.timeoutMs);
   const opened = await openSession(target, {
     encoding: o.encoding,
-    connectTimeoutMs: o.timeoutMs,
-    openTimeoutMs: o.timeoutMs,
-    callTimeoutMs: o.timeoutMs,
-    endTimeoutMs: o.timeoutMs,
+    ...sameTimeouts(o.timeoutMs),
     allowRemote: o.allowRemote,
     signal: deadline,
   });

@@ -107,43 +107,20 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
   try {
     phase('starting');
     const t = suite.target;
+    // A line the target printed, or an event the host reported.
+    const targetLog = (level: 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) =>
+      h.append({ t: h.now(), kind: 'log', level, source: 'target', message, data });
+    const onOutput = (line: string, stream: 'stdout' | 'stderr') => targetLog('info', line, { stream });
     try {
       target =
         t.host !== undefined
           ? await startHostTarget(t.host, {
               watchdog,
               startTimeoutMs: t.ready.timeout,
-              onLog: (l) =>
-                h.append({
-                  t: h.now(),
-                  kind: 'log',
-                  level: l.level,
-                  source: 'target',
-                  message: l.message,
-                  data: l.data,
-                }),
-              onOutput: (line, stream) =>
-                h.append({
-                  t: h.now(),
-                  kind: 'log',
-                  level: 'info',
-                  source: 'target',
-                  message: line,
-                  data: { stream },
-                }),
+              onLog: (l) => targetLog(l.level, l.message, l.data),
+              onOutput,
             })
-          : await startCommandTarget(t, {
-              watchdog,
-              onLine: (line, stream) =>
-                h.append({
-                  t: h.now(),
-                  kind: 'log',
-                  level: 'info',
-                  source: 'target',
-                  message: line,
-                  data: { stream },
-                }),
-            });
+          : await startCommandTarget(t, { watchdog, onLine: onOutput });
     } catch (e) {
       if (!(e instanceof TargetStartError)) throw e;
       invalidReason = e.message;

@@ -245,3 +245,14 @@ t.test('records completed before a bad byte in the same chunk travel on the erro
     ['preamble-ack', 'end'],
   );
 });
+
+t.test('decode returns the error with the records before it instead of throwing', async (t) => {
+  const d = new FramingDecoder();
+  const r = d.decode(Buffer.concat([encodeRecords([{ type: 'end' }]), hex('ff')]));
+  t.same(
+    r.records.map((x) => x.type),
+    ['end'],
+  );
+  t.equal(r.error?.code, FramingErrorCode.UnknownRecord);
+  t.same(new FramingDecoder().decode(hex('0b')), { records: [{ type: 'preamble-ack' }] });
+});
