@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'runs/**', 'interop/**/bin/**', 'interop/**/obj/**'] },
+  { ignores: ['node_modules/**', 'runs/**', '.scratch/**', 'interop/**/bin/**', 'interop/**/obj/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

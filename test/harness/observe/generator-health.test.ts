@@ -17,6 +17,9 @@ t.test('a busy generator reads as busy, with its event loop lagging', async (t) 
   await new Promise((r) => setTimeout(r, 300));
   const idle = g.read();
   // CPU shares depend on what else the machine runs; busy against idle does not.
-  t.ok(busy.cpuPercent > idle.cpuPercent, `busy ${busy.cpuPercent.toFixed(0)}% over idle ${idle.cpuPercent.toFixed(0)}%`);
+  t.ok(
+    busy.cpuPercent > idle.cpuPercent,
+    `busy ${busy.cpuPercent.toFixed(0)}% over idle ${idle.cpuPercent.toFixed(0)}%`,
+  );
   t.ok(idle.lagMaxMs < busy.lagMaxMs);
 });
