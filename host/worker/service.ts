@@ -4,7 +4,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Operation } from '../../protocol/index.ts';
 import type { ActivationOrder, FromWorker, WorkerInit, WorkerReport } from '../ipc.ts';
-import { type ServerSession, serveSession } from '../server-session.ts';
+import { ServerSession } from '../server-session.ts';
 import { resumeReading } from '../socket-reads.ts';
 import { Intake } from './intake.ts';
 import { runOperation, sleep } from './operations.ts';
@@ -148,7 +148,8 @@ export class Service {
     }
     resumeReading(socket);
     const svc = this.#init.service;
-    const session = serveSession(socket, {
+    // Added before it starts: replaying the listener's bytes can end the session at once.
+    const session = new ServerSession(socket, {
       initial: bytes,
       limits: { maxEnvelope: svc.maxMessageSize },
       receiveTimeoutMs: this.#init.receiveTimeoutMs,
@@ -161,6 +162,7 @@ export class Service {
       },
     });
     this.#sessions.add(session);
+    session.start();
   }
 
   #call(payload: Uint8Array, reply: (bytes: Uint8Array) => void, session: ServerSession): void {
