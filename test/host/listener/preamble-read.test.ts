@@ -19,12 +19,13 @@ const readOver = async (writes: Uint8Array[], timeoutMs = 500): Promise<Preamble
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const c = connect((server!.address() as { port: number }).port, '127.0.0.1');
   c.on('error', () => {});
-  c.on('connect', async () => {
+  const writeAll = async (): Promise<void> => {
     for (const w of writes) {
       c.write(w);
       await new Promise((r) => setImmediate(r));
     }
-  });
+  };
+  c.on('connect', () => void writeAll());
   const r = await result;
   c.destroy();
   server!.close();
