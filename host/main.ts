@@ -1,7 +1,9 @@
-// The reference host as a process: `node host/main.ts [CONFIG.json] [--port N]`, or with the config
-// as JSON in NETTCP_CHAOS_HOST_CONFIG. This process is the sharing listener; its workers are its
-// children. stdout carries one JSON event per line, `ready` first; SIGINT or SIGTERM stops the host
-// and its workers, prints `stopped` and exits 0. Exit 2: a bad configuration; 1: the host did not start.
+// The reference host as a process: `node host/main.ts [CONFIG.json] [--port N] [--exit-with-stdin]`, or
+// with the config as JSON in NETTCP_CHAOS_HOST_CONFIG. This process is the sharing listener; its workers
+// are its children. stdout carries one JSON event per line, `ready` first; SIGINT or SIGTERM stops the
+// host and its workers, prints `stopped` and exits 0 (so does the end of stdin with --exit-with-stdin:
+// a parent holding the other end of a pipe takes the host down with it, however it dies).
+// Exit 2: a bad configuration; 1: the host did not start.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -11,7 +13,7 @@ import type { HostEvent } from './events.ts';
 import { startHost } from './host.ts';
 
 const write = (e: Record<string, unknown>): void => {
-  process.stdout.write(`${JSON.stringify(e)}\n`);
+  if (!process.stdout.destroyed) process.stdout.write(`${JSON.stringify(e)}\n`);
 };
 
 const fail = (code: number, e: unknown): never => {
@@ -22,9 +24,11 @@ const fail = (code: number, e: unknown): never => {
   process.exit(code);
 };
 
-const readConfig = (): { config: ReturnType<typeof resolveHostConfig>; port: number | undefined } => {
+type Input = { config: ReturnType<typeof resolveHostConfig>; port: number | undefined; withStdin: boolean };
+
+const readConfig = (): Input => {
   const { values, positionals } = parseArgs({
-    options: { port: { type: 'string' } },
+    options: { port: { type: 'string' }, 'exit-with-stdin': { type: 'boolean', default: false } },
     allowPositionals: true,
   });
   const file = positionals[0];
@@ -34,10 +38,14 @@ const readConfig = (): { config: ReturnType<typeof resolveHostConfig>; port: num
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
     throw new Error(`--port: expected a port from 0 to 65535, got ${JSON.stringify(values.port)}`);
   }
-  return { config: resolveHostConfig(JSON.parse(text) as unknown), port };
+  return {
+    config: resolveHostConfig(JSON.parse(text) as unknown),
+    port,
+    withStdin: values['exit-with-stdin'],
+  };
 };
 
-let input: ReturnType<typeof readConfig>;
+let input: Input;
 try {
   input = readConfig();
 } catch (e) {
@@ -52,15 +60,13 @@ const onEvent = (e: HostEvent): void => {
 };
 
 let stopping = false;
-const stopOn = (signal: NodeJS.Signals): void => {
-  process.on(signal, () => {
-    // A second signal while stopping: stop now.
-    if (stopping) process.exit(1);
-    stopping = true;
-    void host.close().then(() => {
-      write({ t: Date.now(), event: 'stopped', signal });
-      process.exit(0);
-    });
+const stop = (signal: string): void => {
+  // A second signal while stopping: stop now.
+  if (stopping) process.exit(1);
+  stopping = true;
+  void host.close().then(() => {
+    write({ t: Date.now(), event: 'stopped', signal });
+    process.exit(0);
   });
 };
 
@@ -68,5 +74,12 @@ const host = await startHost(input!.config, { port: input!.port, onEvent }).catc
 write({ t: Date.now(), event: 'ready', port: host.port, control: host.control, pid: process.pid });
 for (const e of early) write(e);
 early = undefined;
-stopOn('SIGINT');
-stopOn('SIGTERM');
+// Whoever read the events is gone (EPIPE): nobody follows this host any more.
+process.stdout.on('error', () => stop('stdout'));
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+if (input!.withStdin) {
+  process.stdin.on('end', () => stop('stdin'));
+  process.stdin.on('error', () => stop('stdin'));
+  process.stdin.resume();
+}

@@ -37,10 +37,15 @@ export const spawnHost = async (
   config: HostConfigInput,
   options: SpawnHostOptions = {},
 ): Promise<SpawnedHost> => {
-  const args = [MAIN, ...(options.port === undefined ? [] : ['--port', String(options.port)])];
+  // The host holds the other end of stdin: when this process dies, however, so does the host.
+  const args = [
+    MAIN,
+    '--exit-with-stdin',
+    ...(options.port === undefined ? [] : ['--port', String(options.port)]),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: HostLine[] = [];
   const watchers = new Set<{ match: (e: HostLine) => boolean; resolve: (e: HostLine) => void }>();

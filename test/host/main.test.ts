@@ -94,3 +94,28 @@ t.test('a port in use: the host does not start and exits 1', async (t) => {
     message: /did not start/,
   });
 });
+
+t.test('with --exit-with-stdin the host stops when its parent lets go of stdin', async (t) => {
+  const child = spawn(process.execPath, [MAIN, '--exit-with-stdin'], {
+    env: { ...process.env, NETTCP_CHAOS_HOST_CONFIG: JSON.stringify({ services }) },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  const ready = new Promise<void>((resolve) =>
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      lines.push(JSON.parse(l) as Record<string, unknown>);
+      if (lines.length === 1) resolve();
+    }),
+  );
+  await ready;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.stdin.end();
+  t.equal(await exited, 0);
+  t.match(lines.at(-1), { event: 'stopped', signal: 'stdin' });
+  const workers = lines.filter((l) => l.event === 'worker-start').map((l) => l.pid as number);
+  t.equal(workers.length, 2);
+  t.ok(
+    await waitUntil(async () => !(await Promise.all(workers.map(isAlive))).some(Boolean), 3000),
+    'no worker left',
+  );
+});
