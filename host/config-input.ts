@@ -11,16 +11,12 @@ import {
   type HostConfig,
 } from './config.ts';
 import { HostError, HostErrorCode } from './errors.ts';
-import { describeIssues } from './validation.ts';
+import { describeIssues, ms } from './validation.ts';
 
 // The environment variable that may carry the configuration (JSON) instead of a file.
 export const CONFIG_ENV = 'NETTCP_CHAOS_HOST_CONFIG';
 
 const positive = (what: string) => z.int({ error: what }).positive({ error: what });
-const ms = (what: string) =>
-  z
-    .int({ error: `a whole number of milliseconds (${what})` })
-    .nonnegative({ error: `a whole number of milliseconds (${what})` });
 const latency = z.strictObject({ latencyMs: ms('added latency') }, { error: '{ latencyMs }' });
 
 const service = z.strictObject(

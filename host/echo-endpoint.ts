@@ -2,6 +2,7 @@
 
 import { createServer, type Server } from 'node:net';
 import type { FaultName } from '../protocol/index.ts';
+import { pathCovers } from './listener/routes.ts';
 import { type ServerSession, serveSession } from './server-session.ts';
 
 export type EchoEndpointOptions = {
@@ -31,7 +32,7 @@ const routeMatches = (paths: string[] | undefined, via: string): boolean => {
   } catch {
     return false;
   }
-  return paths.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));
+  return paths.some((p) => pathCovers(p, path));
 };
 
 // Starts an echo endpoint on loopback; every message is answered with its own bytes.

@@ -1,6 +1,7 @@
-// Problems found by a zod schema, as the project words them: `field: expected ..., got ... (type)`.
+// Problems found by a zod schema, as the project words them: `field: expected ..., got ... (type)`;
+// and the schema leaves the host's inputs share.
 
-import type * as z from 'zod';
+import * as z from 'zod';
 
 const describeValue = (v: unknown): string => {
   if (v === undefined) return 'nothing';
@@ -24,3 +25,9 @@ export const describeIssues = (issues: readonly z.core.$ZodIssue[], root = ''): 
       return `${field}: unknown field ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     return `${field}: expected ${i.message}, got ${describeValue((i as { input?: unknown }).input)}`;
   });
+
+// A whole, non-negative number of milliseconds; `what` says what for.
+export const ms = (what: string) =>
+  z
+    .int({ error: `a whole number of milliseconds (${what})` })
+    .nonnegative({ error: `a whole number of milliseconds (${what})` });

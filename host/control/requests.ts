@@ -4,15 +4,11 @@
 import * as z from 'zod';
 import { OPERATIONS } from '../../protocol/index.ts';
 import { HostError, HostErrorCode } from '../errors.ts';
-import { describeIssues } from '../validation.ts';
+import { describeIssues, ms } from '../validation.ts';
 
 const path = z
   .string({ error: 'a service path starting with / (for example /orders)' })
   .regex(/^\//, { error: 'a service path starting with / (for example /orders)' });
-const ms = (what: string) =>
-  z
-    .int({ error: `a whole number of milliseconds (${what})` })
-    .nonnegative({ error: `a whole number of milliseconds (${what})` });
 const command = <T extends string, S extends z.core.$ZodLooseShape>(name: T, shape: S) =>
   z.strictObject({ command: z.literal(name), id: z.union([z.string(), z.number()]).optional(), ...shape });
 

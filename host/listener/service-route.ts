@@ -97,7 +97,7 @@ export class ServiceRoute {
 
   setLatency(op: Operation, ms: number): void {
     this.service.operations[op] = { latencyMs: ms };
-    for (const w of this.workers) w.post({ type: 'set-latency', operation: op, ms });
+    for (const w of this.workers) w.setLatency(op, ms);
   }
 
   // The delay of the next activation (once) or of every one from now on.

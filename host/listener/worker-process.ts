@@ -3,7 +3,7 @@
 
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FaultName } from '../../protocol/index.ts';
+import type { FaultName, Operation } from '../../protocol/index.ts';
 import { HostError, HostErrorCode } from '../errors.ts';
 import {
   type DispatchFailure,
@@ -183,8 +183,9 @@ export class WorkerProcess {
     });
   }
 
-  post(m: ToWorker): void {
-    this.#post(m);
+  // Changes an operation's added latency in the running worker.
+  setLatency(operation: Operation, ms: number): void {
+    this.#post({ type: 'set-latency', operation, ms });
   }
 
   #post(m: ToWorker): void {
