@@ -130,6 +130,10 @@ export const startHost = async (config: HostConfig, options: StartHostOptions = 
     );
   });
   const port = (server.address() as { port: number }).port;
+  // Errors after listening come from accept(2) (EMFILE when fds run out): the listener carries on.
+  server.on('error', (e: NodeJS.ErrnoException) =>
+    emit({ event: 'refused', fault: null, reason: `accept failed: ${e.code ?? e.message}` }),
+  );
 
   let closed: Promise<void> | undefined;
   let control: ControlServer | undefined;
