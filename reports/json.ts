@@ -1,47 +1,14 @@
-// report.json: the run's outcome, verdicts and figures, for CI. Versioned: consumers check
-// `schema` and `version`; fields are only ever added within a version.
+// report.json: the run's outcome, verdicts and figures, for CI. Its shape is reportSchema
+// (report-schema.ts, published as schema/report.schema.json); see there for the versioning rule.
 
-import type { FaultEvent, LoadSample, ProbeEvent, TargetSample } from '../harness/history/events.ts';
-import { mergeWindows, percentilesMs } from '../harness/load/latency.ts';
+import type { FaultEvent } from '../harness/history/events.ts';
 import type { RunResult } from '../harness/run/result.ts';
+import { loadFigures, probeFigures, roleFigures, targetSamples } from './figures.ts';
+import { type Report, REPORT_SCHEMA, REPORT_VERSION } from './report-schema.ts';
 
-export const REPORT_SCHEMA = 'nettcp-chaos/report';
-export const REPORT_VERSION = 1;
+export { REPORT_SCHEMA, REPORT_VERSION, type Report };
 
-// Totals and latency of each load over the whole run.
-const loads = (r: RunResult) => {
-  const samples = r.history.events.filter((e): e is LoadSample => e.kind === 'sample' && e.source === 'load');
-  const names = [...new Set(samples.map((s) => s.load))];
-  return names.map((name) => {
-    const mine = samples.filter((s) => s.load === name);
-    const failed: Record<string, number> = {};
-    for (const s of mine) for (const [k, n] of Object.entries(s.failed)) failed[k] = (failed[k] ?? 0) + n;
-    const lat = (pick: (s: LoadSample) => LoadSample['latency']['corrected']) => {
-      const h = mergeWindows(mine.map(pick));
-      const p = percentilesMs(h);
-      h.destroy();
-      return p;
-    };
-    return {
-      name,
-      started: mine.reduce((n, s) => n + s.started, 0),
-      ok: mine.reduce((n, s) => n + s.ok, 0),
-      failed,
-      dropped: mine.reduce((n, s) => n + s.dropped, 0),
-      calls: {
-        ok: mine.reduce((n, s) => n + s.calls.ok, 0),
-        failed: mine.reduce((n, s) => n + s.calls.failed, 0),
-      },
-      latencyMs: {
-        corrected: lat((s) => s.latency.corrected),
-        uncorrected: lat((s) => s.latency.uncorrected),
-        call: lat((s) => s.latency.call),
-      },
-    };
-  });
-};
-
-const faults = (r: RunResult) => {
+const faults = (r: RunResult): Report['faults'] => {
   const ev = r.history.events.filter((e): e is FaultEvent => e.kind === 'fault');
   const ids = [...new Set(ev.map((e) => e.id))];
   return ids.map((id) => {
@@ -58,10 +25,8 @@ const faults = (r: RunResult) => {
   });
 };
 
-const target = (r: RunResult) => {
-  const samples = r.history.events.filter(
-    (e): e is TargetSample => e.kind === 'sample' && e.source === 'target',
-  );
+const target = (r: RunResult): Report['target'] => {
+  const samples = targetSamples(r.history);
   const peak = samples.reduce(
     (m, s) =>
       Math.max(
@@ -70,17 +35,21 @@ const target = (r: RunResult) => {
       ),
     0,
   );
-  const pids = [...new Set(samples.flatMap((s) => s.processes.map((p) => p.pid)))];
-  return { ...r.target, peakFds: peak, processesSeen: pids.length };
-};
-
-const probes = (r: RunResult) => {
-  const p = r.history.events.filter((e): e is ProbeEvent => e.kind === 'probe');
-  return { total: p.length, failed: p.filter((x) => !x.ok).length };
+  const pids = new Set(samples.flatMap((s) => s.processes.map((p) => p.pid)));
+  const { kind, pid, host, port } = r.target;
+  return {
+    kind,
+    ...(pid === undefined ? {} : { pid }),
+    ...(host === undefined ? {} : { host }),
+    ...(port === undefined ? {} : { port }),
+    peakFds: peak,
+    processesSeen: pids.size,
+    roles: roleFigures(r.history),
+  };
 };
 
 // The report object.
-export const buildReport = (r: RunResult) => ({
+export const buildReport = (r: RunResult): Report => ({
   schema: REPORT_SCHEMA,
   version: REPORT_VERSION,
   suite: r.suite,
@@ -98,13 +67,11 @@ export const buildReport = (r: RunResult) => ({
     ...(r.invalidReason === undefined ? {} : { invalidReason: r.invalidReason }),
   },
   verdicts: r.verdicts,
-  loads: loads(r),
+  loads: loadFigures(r.history),
   faults: faults(r),
-  probes: probes(r),
+  probes: probeFigures(r.history),
   target: target(r),
   files: { history: 'history.ndjson', junit: 'junit.xml', html: 'report.html' },
 });
-
-export type Report = ReturnType<typeof buildReport>;
 
 export const renderJson = (r: RunResult): string => `${JSON.stringify(buildReport(r), null, 2)}\n`;
