@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'reports/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -37,5 +37,10 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: globals.node },
+  },
+  {
+    // The script report.html inlines runs in the browser.
+    files: ['reports/*.js'],
+    languageOptions: { globals: { ...globals.browser, uPlot: 'readonly' } },
   },
 );

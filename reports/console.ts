@@ -23,6 +23,6 @@ export const renderSummary = (r: RunResult): string => {
   // For `expect: pass` the FAIL lines are the reasons; a reproduction also needs "expected to fail but passed".
   if (r.outcome === 'not-met' && r.expect !== 'pass')
     for (const reason of r.judgement.reasons) lines.push(`  -> ${reason}`);
-  lines.push(`  reports: ${r.dir}/report.json, junit.xml, history.ndjson`);
+  lines.push(`  reports: ${r.dir}/report.html, report.json, junit.xml, history.ndjson`);
   return lines.join('\n');
 };

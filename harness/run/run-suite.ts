@@ -154,7 +154,11 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
       return await finish();
     }
     phase('ready');
-    log('info', `target ready after ${Math.round(ready.ms)}ms`, { pid: running.pid, port: running.port });
+    log('info', `target ready after ${Math.round(ready.ms)}ms`, {
+      pid: running.pid,
+      host: running.host,
+      port: running.port,
+    });
 
     // Observers: target processes, the generator itself, load windows; and the listener probe.
     const sampler = new TargetSampler(() => (running.running() ? running.pid : undefined), running.role);

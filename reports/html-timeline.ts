@@ -1,0 +1,312 @@
+// The timeline charts of report.html as data: series per chart, fault windows and marks, all read off
+// the History and the verdicts. The page's script only draws what this gives it (x in seconds since
+// the run started, the same range on every chart so windows and marks line up).
+
+import type { Verdict } from '../harness/checks/types.ts';
+import { human, timeline } from '../harness/checks/timeline.ts';
+import type { History, ProbeEvent, ProcessSample, TargetSample } from '../harness/history/events.ts';
+import { loadSamples, probeFigures, targetSamples } from './figures.ts';
+import { recordedOutcome } from './rebuild.ts';
+
+export type ChartSeries = {
+  label: string;
+  t: number[];
+  v: (number | null)[];
+  // What the legend shows when `v` is stacked (each series' own value).
+  raw?: (number | null)[];
+  style: 'line' | 'points' | 'area';
+  color: string;
+  dash?: boolean;
+};
+
+export type ChartSpec = {
+  id: string;
+  title: string;
+  // One line under the title saying how to read it.
+  note: string;
+  unit: string;
+  log: boolean;
+  series: ChartSeries[];
+};
+
+// A shaded stretch: a fault window (every chart) or the listener's longest gap (the probe chart).
+export type Band = { from: number; to: number; label: string; kind: 'fault' | 'gap'; chart?: string };
+
+// A moment: phase changes, when the probe went dark, when a process's fds climbed, errors.
+export type Marker = { t: number; label: string; kind: 'phase' | 'dark' | 'climb' | 'error'; chart?: string };
+
+export type TimelineData = { end: number; charts: ChartSpec[]; bands: Band[]; markers: Marker[] };
+
+// Seconds with millisecond precision: the page's x axis.
+const sec = (ms: number): number => Math.round(ms) / 1000;
+// Three significant decimals are all a chart can show; the rest only makes the file bigger.
+const round = (x: number): number => (Math.abs(x) >= 100 ? Math.round(x) : Math.round(x * 1000) / 1000);
+
+// A colour-blind-safe qualitative palette (Okabe and Ito).
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#000000',
+];
+const colour = (i: number): string => PALETTE[i % PALETTE.length]!;
+
+// More processes than this and the fd chart draws one line per role instead of one per pid.
+const MAX_PROCESS_LINES = 12;
+
+const sessionsChart = (h: History): ChartSpec => {
+  const samples = loadSamples(h);
+  const names = [...new Set(samples.map((s) => s.load))];
+  const series = names.flatMap((name, i): ChartSeries[] => {
+    const mine = samples.filter((s) => s.load === name);
+    const t = mine.map((s) => sec(s.t - s.windowMs / 2));
+    const per = (n: number, windowMs: number) => round(n / (windowMs / 1000));
+    return [
+      {
+        label: `${name} ok/s`,
+        t,
+        v: mine.map((s) => per(s.ok, s.windowMs)),
+        style: 'line',
+        color: colour(i),
+      },
+      {
+        label: `${name} errors/s`,
+        t,
+        v: mine.map((s) => per(Object.values(s.failed).reduce((a, b) => a + b, 0) + s.dropped, s.windowMs)),
+        style: 'line',
+        color: '#D55E00',
+        dash: true,
+      },
+    ];
+  });
+  return {
+    id: 'sessions',
+    title: 'Sessions per second',
+    note: 'Completed sessions and failed or dropped ones per load window.',
+    unit: '/s',
+    log: false,
+    series,
+  };
+};
+
+const latencyChart = (h: History): ChartSpec => {
+  const samples = loadSamples(h);
+  const names = [...new Set(samples.map((s) => s.load))];
+  const percentiles = ['p50', 'p90', 'p99', 'max'] as const;
+  const series = names.flatMap((name, i) => {
+    const mine = samples.filter((s) => s.load === name && s.latency.corrected.count > 0);
+    const t = mine.map((s) => sec(s.t - s.windowMs / 2));
+    return percentiles.map((p, j): ChartSeries => ({
+      label: names.length === 1 ? p : `${name} ${p}`,
+      t,
+      v: mine.map((s) => round(s.latency.corrected[p])),
+      style: 'line',
+      color: names.length === 1 ? colour(j) : colour(i),
+      dash: names.length > 1 && j > 0,
+    }));
+  });
+  return {
+    id: 'latency',
+    title: 'Session latency',
+    note: 'Percentiles per load window, from the intended start (a stalled target shows as latency); log scale.',
+    unit: 'ms',
+    log: true,
+    series,
+  };
+};
+
+const probeChart = (h: History): ChartSpec => {
+  const probes = h.events.filter((e): e is ProbeEvent => e.kind === 'probe');
+  const ok = probes.filter((p) => p.ok);
+  const failed = probes.filter((p) => !p.ok);
+  return {
+    id: 'probes',
+    title: 'Listener probe',
+    note: 'Each probe opens a new session: green answered, orange-red failed (placed at how long it took to fail); log scale.',
+    unit: 'ms',
+    log: true,
+    series: [
+      {
+        label: 'ok',
+        t: ok.map((p) => sec(p.t)),
+        v: ok.map((p) => round(Math.max(p.ms, 0.01))),
+        style: 'points',
+        color: '#009E73',
+      },
+      {
+        label: 'failed',
+        t: failed.map((p) => sec(p.t)),
+        v: failed.map((p) => round(Math.max(p.ms, 0.01))),
+        style: 'points',
+        color: '#D55E00',
+      },
+    ],
+  };
+};
+
+const processName = (p: Pick<ProcessSample, 'role' | 'pid'>): string => `${p.role} (pid ${p.pid})`;
+
+const fdChart = (samples: readonly TargetSample[]): ChartSpec => {
+  const pids = [...new Set(samples.flatMap((s) => s.processes.map((p) => p.pid)))];
+  const byRole = pids.length > MAX_PROCESS_LINES;
+  const keyOf = (p: ProcessSample) => (byRole ? p.role : processName(p));
+  const keys = [...new Set(samples.flatMap((s) => s.processes.map(keyOf)))];
+  const series = keys.map((key, i): ChartSeries => {
+    const t: number[] = [];
+    const v: number[] = [];
+    for (const s of samples) {
+      const mine = s.processes.filter((p) => keyOf(p) === key);
+      if (mine.length === 0) continue;
+      t.push(sec(s.t));
+      v.push(mine.reduce((n, p) => n + p.fds.total, 0));
+    }
+    return { label: key, t, v, style: 'line', color: colour(i) };
+  });
+  return {
+    id: 'fds',
+    title: 'Open file descriptors',
+    note: byRole
+      ? `Per process role (${pids.length} processes, too many for a line each).`
+      : 'Per target process, labelled by role.',
+    unit: 'fds',
+    log: false,
+    series,
+  };
+};
+
+// TCP states in the order they stack, bottom up; CLOSE_WAIT (a leak) sits right above the live ones.
+const STATES: Record<string, string> = {
+  ESTABLISHED: '#0072B2',
+  CLOSE_WAIT: '#D55E00',
+  LAST_ACK: '#CC79A7',
+  FIN_WAIT1: '#E69F00',
+  FIN_WAIT2: '#F0E442',
+  CLOSING: '#882255',
+  TIME_WAIT: '#999999',
+  SYN_RECV: '#56B4E9',
+  SYN_SENT: '#88CCEE',
+  LISTEN: '#009E73',
+  UNIX: '#C4B5E0',
+  OTHER: '#DDDDDD',
+};
+
+const socketCharts = (samples: readonly TargetSample[]): ChartSpec[] => {
+  const roles = [...new Set(samples.flatMap((s) => s.processes.map((p) => p.role)))];
+  return roles.map((role, r) => {
+    const mine = samples
+      .map((s) => ({ t: s.t, ps: s.processes.filter((p) => p.role === role) }))
+      .filter((s) => s.ps.length > 0);
+    const seen = new Set(mine.flatMap((s) => s.ps.flatMap((p) => Object.keys(p.tcp))));
+    const states = [
+      ...Object.keys(STATES).filter((k) => seen.has(k)),
+      ...[...seen].filter((k) => !(k in STATES)),
+    ];
+    const t = mine.map((s) => sec(s.t));
+    const raw = states.map((state) => mine.map((s) => s.ps.reduce((n, p) => n + (p.tcp[state] ?? 0), 0)));
+    // Each series is drawn as the sum of its state and the ones under it, top one first, so opaque
+    // fills stack without the chart library's help.
+    const stacked = raw.map((_, i) => t.map((_, j) => raw.slice(0, i + 1).reduce((n, xs) => n + xs[j]!, 0)));
+    const series = states
+      .map((state, i): ChartSeries => ({
+        label: state,
+        t,
+        v: stacked[i]!,
+        raw: raw[i]!,
+        style: 'area',
+        color: STATES[state] ?? colour(i),
+      }))
+      .reverse();
+    return {
+      id: `sockets-${r}`,
+      title: `Sockets by state: ${role}`,
+      note: `Sockets of the ${role} process(es) by TCP state, stacked (UNIX: local sockets).`,
+      unit: 'sockets',
+      log: false,
+      series,
+    };
+  });
+};
+
+// When an offending process's fds first went above its baseline plus the tolerance.
+const climbMarkers = (h: History, verdicts: readonly Verdict[]): Marker[] => {
+  const v = verdicts.find((x) => x.check === 'handles.noLeak' && x.status === 'fail');
+  if (v === undefined) return [];
+  const tolerance = Number(v.evidence['tolerance'] ?? 0);
+  const loadAt = timeline(h).load?.from ?? 0;
+  const rows = (v.evidence['processes'] ?? []) as {
+    pid: number;
+    role: string;
+    growth: number;
+    baseline: ProcessSample['fds'];
+  }[];
+  return rows.flatMap((row) => {
+    if (row.growth <= tolerance) return [];
+    const first = targetSamples(h).find(
+      (s) =>
+        s.t >= loadAt &&
+        s.processes.some((p) => p.pid === row.pid && p.fds.total > row.baseline.total + tolerance),
+    );
+    if (first === undefined) return [];
+    return [
+      {
+        t: sec(first.t),
+        label: `${processName(row)} fds past baseline ${row.baseline.total} + ${tolerance}`,
+        kind: 'climb' as const,
+      },
+    ];
+  });
+};
+
+// The timeline of a run.
+export const timelineData = (h: History, verdicts: readonly Verdict[]): TimelineData => {
+  const tl = timeline(h);
+  const bands: Band[] = tl.faults.map((f) => ({
+    from: sec(f.from),
+    to: sec(f.to),
+    label: f.label,
+    kind: 'fault',
+  }));
+  const markers: Marker[] = [];
+  const phaseLabels: Record<string, string> = {
+    load: 'load starts',
+    drain: 'load stops',
+    final: 'final reading',
+  };
+  for (const e of h.events) {
+    if (e.kind === 'phase' && phaseLabels[e.phase] !== undefined)
+      markers.push({ t: sec(e.t), label: phaseLabels[e.phase]!, kind: 'phase' });
+  }
+  const probes = probeFigures(h);
+  const responsive = verdicts.find((v) => v.check === 'listener.responsive');
+  const gap = probes.longestGap;
+  if (gap !== null && gap.ms > 0) {
+    const dark = responsive?.status === 'fail';
+    bands.push({
+      from: sec(gap.from),
+      to: sec(gap.to),
+      label: `${dark ? 'no answer' : 'longest gap'} for ${human(gap.ms)}${probes.endedWithoutAnswer ? ', never again' : ''}`,
+      kind: 'gap',
+      chart: 'probes',
+    });
+    if (dark) markers.push({ t: sec(gap.from), label: 'last probe answered', kind: 'dark' });
+  }
+  markers.push(...climbMarkers(h, verdicts));
+  const outcomeAt = recordedOutcome(h)?.t;
+  for (const e of h.events) {
+    if (e.kind === 'log' && e.level === 'error' && e.source === 'harness' && e.t !== outcomeAt)
+      markers.push({ t: sec(e.t), label: e.message.slice(0, 80), kind: 'error' });
+    if (e.kind === 'fault' && e.type === 'error')
+      markers.push({ t: sec(e.t), label: `${e.label} failed`, kind: 'error' });
+  }
+  const samples = targetSamples(h);
+  return {
+    end: sec(tl.end),
+    charts: [sessionsChart(h), latencyChart(h), probeChart(h), fdChart(samples), ...socketCharts(samples)],
+    bands,
+    markers: markers.sort((a, b) => a.t - b.t),
+  };
+};
