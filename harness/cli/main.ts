@@ -1,8 +1,10 @@
 // The nettcp-chaos command line: one subcommand per file, dispatched here.
 
 import { delimiter, dirname } from 'node:path';
+import { compareCommand } from './compare.ts';
 import { hostCommand } from './host.ts';
 import { probeCommand } from './probe.ts';
+import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 import { validateCommand } from './validate.ts';
 import { ExitCode, UsageError } from './usage.ts';
@@ -10,18 +12,23 @@ import { ExitCode, UsageError } from './usage.ts';
 const USAGE = `usage: nettcp-chaos <command> [options]
 
 commands:
-  run SUITE...       run suites: load, faults, checks, reports (run --help)
-  validate SUITE...  check suite files without running them
-  probe URL          open one net.tcp session and show each stage (probe --help)
-  host               run the reference port-sharing host in the foreground (host --help)
+  run SUITE...         run suites: load, faults, checks, reports (run --help)
+  validate SUITE...    check suite files without running them
+  probe URL            open one net.tcp session and show each stage (probe --help)
+  host                 run the reference port-sharing host in the foreground (host --help)
+  report DIR...        re-render runs from their history.ndjson (report --help)
+  compare DIR_A DIR_B  set two runs side by side, flag where B regresses (compare --help)
 
-Exit codes: 0 ok, 1 failed expectation, 2 bad usage or invalid suite, 3 interrupted, 4 invalid run.`;
+Exit codes: 0 ok, 1 failed expectation (compare: B regresses), 2 bad usage or invalid suite,
+3 interrupted, 4 invalid run.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   probe: probeCommand,
   host: hostCommand,
   run: runCommand,
   validate: validateCommand,
+  report: reportCommand,
+  compare: compareCommand,
 };
 
 // Runs the command line; returns the exit code.

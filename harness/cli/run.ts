@@ -14,8 +14,8 @@ import { ExitCode, UsageError } from './usage.ts';
 export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N]
 
 Runs each suite: starts its target, runs load and faults, checks, writes DIR/<suite>/ with
-history.ndjson, report.json and junit.xml. Ctrl-C stops load, heals faults, stops the target and
-still writes the reports (a second Ctrl-C forces).
+history.ndjson, report.json, junit.xml and report.html. Ctrl-C stops load, heals faults, stops the
+target and still writes the reports (a second Ctrl-C forces).
 
   --out DIR    where runs are written (default runs)
   --json       print the reports as JSON on stdout instead of the summary

@@ -1,0 +1,66 @@
+// `nettcp-chaos report DIR... [--json]`: re-renders runs from their history.ndjson alone (the suite
+// recorded in it, the checks run again, the outcome the run recorded) and rewrites report.json,
+// junit.xml and report.html. Exit 0 when every run was rendered, 2 when a DIR is not a run.
+
+import { parseArgs } from 'node:util';
+import { renderSummary } from '../../reports/console.ts';
+import { buildReport } from '../../reports/json.ts';
+import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
+import { writeReports } from '../../reports/write.ts';
+import type { RunResult } from '../run/result.ts';
+import { ExitCode, UsageError } from './usage.ts';
+
+export const REPORT_USAGE = `usage: nettcp-chaos report DIR... [--json]
+
+Re-renders runs from their history.ndjson alone: validates the suite recorded in it, runs the
+checks again, and rewrites report.json, junit.xml and report.html beside it; then prints each
+run's summary. DIR is a run folder (OUT/<suite>) or an --out folder holding several. A history cut
+short by a killed run renders what it recorded (as an interrupted run).
+
+  --json   print the reports as JSON on stdout instead of the summaries
+
+Exit 0 when every run was rendered, whatever its outcome; 2 when a DIR is not a run folder or its
+history cannot be read.`;
+
+export const reportCommand = async (argv: string[]): Promise<number> => {
+  let values: { json: boolean; help: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${REPORT_USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${REPORT_USAGE}\n`);
+    return ExitCode.Ok;
+  }
+  if (positionals.length === 0) throw new UsageError(`expected at least one run folder\n\n${REPORT_USAGE}`);
+  const problems: string[] = [];
+  const results: RunResult[] = [];
+  for (const dir of positionals) {
+    try {
+      for (const run of await runDirs(dir)) {
+        const { result } = await rebuildRun(run);
+        await writeReports(result);
+        results.push(result);
+        if (!values.json) process.stdout.write(`${renderSummary(result)}\n`);
+      }
+    } catch (e) {
+      if (!(e instanceof RunDirError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(results.map(buildReport), null, 2)}\n`);
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.map((p) => `nettcp-chaos report: ${p}`).join('\n')}\n`);
+    return ExitCode.Usage;
+  }
+  return ExitCode.Ok;
+};

@@ -1,0 +1,286 @@
+// Two runs side by side, for baseline-versus-candidate gates: check statuses, latency percentiles,
+// error rates, fds per process role and the listener's longest gap, each saying which run is better.
+// A row "regresses" when B is worse than A beyond the row's noise allowance and the row gates; the
+// allowances are set out in README (compare) and below where each is applied.
+
+import { human } from '../harness/checks/timeline.ts';
+import type { Report } from './report-schema.ts';
+
+// One run as compare sees it: its report, and the suite settings that say what counts as noise.
+export type CompareSide = { dir: string; report: Report; probeIntervalMs: number; fdTolerance: number };
+
+export type CompareOptions = {
+  // Relative latency allowance (0.2: B may be 20% slower than A before it counts as worse).
+  latencyTolerance: number;
+};
+
+export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { latencyTolerance: 0.2 };
+
+// Below this, latency differences on loopback are timer and scheduler noise.
+const LATENCY_FLOOR_MS = 1;
+// Error rates closer than this (0.1 percentage point) are the same.
+const ERROR_RATE_SLACK = 0.001;
+// Peak fds move with how many sessions happen to be in flight at a reading.
+const PEAK_FDS_RELATIVE = 0.1;
+
+export type Better = 'a' | 'b' | 'same' | 'n/a';
+
+export type CompareRow = {
+  section: 'checks' | 'latency' | 'errors' | 'fds' | 'probes';
+  // What the row is about: a check, a load, a process role, the listener.
+  subject: string;
+  metric: string;
+  a: number | string | null;
+  b: number | string | null;
+  aText: string;
+  bText: string;
+  better: Better;
+  // Whether a worse B here fails the gate (max latency and failed probes are shown, not gated).
+  gated: boolean;
+  regression: boolean;
+  note?: string;
+};
+
+export type SideInfo = {
+  dir: string;
+  suite: string;
+  seed: number;
+  outcome: Report['outcome']['result'];
+  startedAt: string;
+};
+
+export type Comparison = {
+  a: SideInfo;
+  b: SideInfo;
+  warnings: string[];
+  rows: CompareRow[];
+  regressions: number;
+  improvements: number;
+};
+
+// Lower is better; `slack` is how far apart two values may be and still be the same.
+const lower = (a: number | null, b: number | null, slack: number): Better => {
+  if (a === null || b === null) return 'n/a';
+  if (Math.abs(b - a) <= slack) return 'same';
+  return b < a ? 'b' : 'a';
+};
+
+const row = (r: Omit<CompareRow, 'regression'>): CompareRow => ({
+  ...r,
+  regression: r.gated && r.better === 'a',
+});
+
+const RANK = { pass: 2, unknown: 1, fail: 0 } as const;
+const STATUS = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
+
+const checkRows = (a: Report, b: Report): CompareRow[] => {
+  const names = [...new Set([...a.verdicts, ...b.verdicts].map((v) => v.check))];
+  return names.map((check) => {
+    const va = a.verdicts.find((v) => v.check === check);
+    const vb = b.verdicts.find((v) => v.check === check);
+    const better: Better =
+      va === undefined || vb === undefined
+        ? 'n/a'
+        : RANK[vb.status] === RANK[va.status]
+          ? 'same'
+          : RANK[vb.status] > RANK[va.status]
+            ? 'b'
+            : 'a';
+    return row({
+      section: 'checks',
+      subject: check,
+      metric: 'status',
+      a: va?.status ?? null,
+      b: vb?.status ?? null,
+      aText: va === undefined ? 'not run' : STATUS[va.status],
+      bText: vb === undefined ? 'not run' : STATUS[vb.status],
+      better,
+      gated: true,
+      ...(va === undefined || vb === undefined ? { note: `only in ${va === undefined ? 'B' : 'A'}` } : {}),
+    });
+  });
+};
+
+const ms = (x: number): string =>
+  x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? `${Math.round(x)}ms` : `${x.toFixed(1)}ms`;
+const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`);
+
+const latencyRows = (a: Report, b: Report, o: CompareOptions): CompareRow[] => {
+  const names = [...new Set([...a.loads, ...b.loads].map((l) => l.name))];
+  return names.flatMap((name) => {
+    const la = a.loads.find((l) => l.name === name)?.latencyMs.corrected;
+    const lb = b.loads.find((l) => l.name === name)?.latencyMs.corrected;
+    return (['p50', 'p90', 'p99', 'max'] as const).map((p) => {
+      const va = la === undefined || la.count === 0 ? null : la[p];
+      const vb = lb === undefined || lb.count === 0 ? null : lb[p];
+      const slack = va === null ? 0 : Math.max(va * o.latencyTolerance, LATENCY_FLOOR_MS);
+      return row({
+        section: 'latency',
+        subject: name,
+        metric: p,
+        a: va,
+        b: vb,
+        aText: va === null ? '-' : ms(va),
+        bText: vb === null ? '-' : ms(vb),
+        better: lower(va, vb, slack),
+        // The slowest single session is one sample: shown, never gating.
+        gated: p !== 'max',
+        ...(la === undefined || lb === undefined ? { note: `only in ${la === undefined ? 'B' : 'A'}` } : {}),
+      });
+    });
+  });
+};
+
+const errorRows = (a: Report, b: Report): CompareRow[] => {
+  const names = [...new Set([...a.loads, ...b.loads].map((l) => l.name))];
+  const text = (l: Report['loads'][number] | undefined): string => {
+    if (l === undefined) return '-';
+    const kinds = Object.entries(l.failed)
+      .filter(([, n]) => n > 0)
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, n]) => `${n} ${k}`);
+    if (l.dropped > 0) kinds.push(`${l.dropped} dropped`);
+    return `${pct(l.errorRate)}${kinds.length === 0 ? '' : ` (${kinds.join(', ')})`}`;
+  };
+  return names.map((name) => {
+    const la = a.loads.find((l) => l.name === name);
+    const lb = b.loads.find((l) => l.name === name);
+    const ra = la?.errorRate ?? null;
+    const rb = lb?.errorRate ?? null;
+    return row({
+      section: 'errors',
+      subject: name,
+      metric: 'error rate',
+      a: ra,
+      b: rb,
+      aText: text(la),
+      bText: text(lb),
+      better: lower(ra, rb, ERROR_RATE_SLACK),
+      gated: true,
+      ...(la === undefined || lb === undefined ? { note: `only in ${la === undefined ? 'B' : 'A'}` } : {}),
+    });
+  });
+};
+
+const fdRows = (a: CompareSide, b: CompareSide): CompareRow[] => {
+  const ra = a.report.target.roles;
+  const rb = b.report.target.roles;
+  const roles = [...new Set([...ra, ...rb].map((r) => r.role))];
+  const tolerance = Math.max(a.fdTolerance, b.fdTolerance);
+  return roles.flatMap((role) => {
+    const x = ra.find((r) => r.role === role);
+    const y = rb.find((r) => r.role === role);
+    const only = x === undefined || y === undefined ? { note: `only in ${x === undefined ? 'B' : 'A'}` } : {};
+    const peakA = x?.peakFds ?? null;
+    const peakB = y?.peakFds ?? null;
+    // What the role still held after settle over what it held before load: a leak shows here.
+    const left = (r: typeof x) =>
+      r === undefined || r.finalFds === null || r.baselineFds === null ? null : r.finalFds - r.baselineFds;
+    const la = left(x);
+    const lb = left(y);
+    const signed = (n: number | null) => (n === null ? '-' : `${n > 0 ? '+' : ''}${n}`);
+    return [
+      row({
+        section: 'fds',
+        subject: role,
+        metric: 'peak fds',
+        a: peakA,
+        b: peakB,
+        aText: String(peakA ?? '-'),
+        bText: String(peakB ?? '-'),
+        better: lower(peakA, peakB, Math.max(tolerance, (peakA ?? 0) * PEAK_FDS_RELATIVE)),
+        gated: true,
+        ...only,
+      }),
+      row({
+        section: 'fds',
+        subject: role,
+        metric: 'fds left after settle',
+        a: la,
+        b: lb,
+        aText: signed(la),
+        bText: signed(lb),
+        better: lower(la, lb, tolerance),
+        gated: true,
+        ...only,
+      }),
+    ];
+  });
+};
+
+const probeRows = (a: CompareSide, b: CompareSide): CompareRow[] => {
+  const pa = a.report.probes;
+  const pb = b.report.probes;
+  const ga = pa.longestGap?.ms ?? null;
+  const gb = pb.longestGap?.ms ?? null;
+  const gapText = (p: Report['probes']) =>
+    p.longestGap === null
+      ? '-'
+      : `${human(p.longestGap.ms)}${p.endedWithoutAnswer ? ' (never answered again)' : ''}`;
+  return [
+    row({
+      section: 'probes',
+      subject: 'listener',
+      metric: 'longest probe gap',
+      a: ga,
+      b: gb,
+      aText: gapText(pa),
+      bText: gapText(pb),
+      // A gap is measured in probe intervals, so two intervals either way is jitter.
+      better: lower(ga, gb, 2 * Math.max(a.probeIntervalMs, b.probeIntervalMs)),
+      gated: true,
+    }),
+    row({
+      section: 'probes',
+      subject: 'listener',
+      metric: 'failed probes',
+      a: pa.failed,
+      b: pb.failed,
+      aText: `${pa.failed} of ${pa.total}`,
+      bText: `${pb.failed} of ${pb.total}`,
+      better: lower(pa.failed, pb.failed, 0),
+      // How many probes fail follows the gap's length, which gates already.
+      gated: false,
+    }),
+  ];
+};
+
+const info = (s: CompareSide): SideInfo => ({
+  dir: s.dir,
+  suite: s.report.suite,
+  seed: s.report.seed,
+  outcome: s.report.outcome.result,
+  startedAt: s.report.startedAt,
+});
+
+// Compares run B (the candidate) with run A (the baseline).
+export const compareRuns = (
+  a: CompareSide,
+  b: CompareSide,
+  o: CompareOptions = DEFAULT_COMPARE_OPTIONS,
+): Comparison => {
+  const warnings: string[] = [];
+  if (a.report.suite !== b.report.suite)
+    warnings.push(`the runs are of different suites (${a.report.suite} and ${b.report.suite})`);
+  for (const s of [a, b]) {
+    if (s.report.outcome.result === 'invalid' || s.report.outcome.result === 'interrupted')
+      warnings.push(
+        `${s === a ? 'A' : 'B'} was ${s.report.outcome.result === 'invalid' ? 'an invalid run' : 'interrupted'}; its figures may not be comparable`,
+      );
+  }
+  const rows = [
+    ...checkRows(a.report, b.report),
+    ...latencyRows(a.report, b.report, o),
+    ...errorRows(a.report, b.report),
+    ...fdRows(a, b),
+    ...probeRows(a, b),
+  ];
+  return {
+    a: info(a),
+    b: info(b),
+    warnings,
+    rows,
+    regressions: rows.filter((r) => r.regression).length,
+    improvements: rows.filter((r) => r.gated && r.better === 'b').length,
+  };
+};
