@@ -34,6 +34,7 @@ export class Service {
   #direct: Server | undefined;
   #drainTimer: NodeJS.Timeout | undefined;
   #exiting = false;
+  #activations = 0;
 
   constructor(
     init: WorkerInit,
@@ -65,8 +66,10 @@ export class Service {
   activate(order: ActivationOrder): void {
     this.#state = 'activating';
     const t0 = performance.now();
+    // An activation cut short by unregistration may still be pending when the next one starts.
+    const activation = ++this.#activations;
     setTimeout(() => {
-      if (this.#state !== 'activating') return;
+      if (this.#state !== 'activating' || activation !== this.#activations) return;
       if (order.fail) {
         this.#intake.closeAll();
         this.#send({ type: 'activation-failed', reason: 'the service failed to activate' }, () =>

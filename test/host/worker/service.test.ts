@@ -161,3 +161,27 @@ t.test('without the defect concurrent calls run their hooks together', async (t)
   t.equal((await status(h)).workers[0]?.report?.hooks.peak, 4, 'all four hooks ran at once');
   await r.session.end();
 });
+
+t.test('an activation cut short by unregistration does not complete the next one early', async (t) => {
+  // The first activation (1700ms) outlasts dispatchTimeout (1000ms) and is cut short; a second one
+  // (3000ms) starts at once. Were the first one's timer to count, the worker would activate at 1700ms
+  // and take the second connection in time.
+  const h = await withHost(t, {
+    sharing: { dispatchTimeoutMs: 1000 },
+    services: [{ path: '/a', activation: { mode: 'on-demand', delayMs: 1700 } }],
+  });
+  const first = open(h, '/a');
+  await h.waitFor((l) => l.event === 'worker-start');
+  await h.request({ command: 'set-activation-delay', path: '/a', ms: 3000 });
+  t.match(await first, { ok: false, failure: { fault: 'ConnectionDispatchFailed' } });
+  const second = await open(h, '/a', { openTimeoutMs: 5000 });
+  t.match(
+    second,
+    { ok: false, failure: { fault: 'ConnectionDispatchFailed' } },
+    'the second waited for its own activation',
+  );
+  t.notOk(
+    h.lines.some((l) => l.event === 'worker-activated'),
+    'no activation completed',
+  );
+});
