@@ -7,6 +7,7 @@ import type { HistoryWriter } from '../history/writer.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 import { modelOf } from './models/index.ts';
 import { seededRandom } from './random.ts';
+import { sessionMessages } from './messages.ts';
 import { runSession } from './session-runner.ts';
 import { LoadStats } from './stats.ts';
 
@@ -112,7 +113,7 @@ export class LoadRunner {
     const session = ++this.#sessionIds;
     const start = h.now();
     stats.started();
-    const p = runSession(target, spec.session, payload, {
+    const p = runSession(target, spec.session, sessionMessages(spec.session, payload, target.via), {
       allowRemote: this.#o.allowRemote,
       signal: this.#cut.signal,
       onCall: (ok, ms) => stats.call(ok, ms),

@@ -1,25 +1,10 @@
 // One scripted session: open, N calls (operation messages the reference host understands), end.
 
-import { type Correlator, type NetTcpTarget, openSession, type Failure } from '../../clients/nettcp/index.ts';
-import { decodeOpReply, encodeOpRequest, opMessageId } from '../../protocol/index.ts';
+import { type Failure, type NetTcpTarget, openSession } from '../../clients/nettcp/index.ts';
 import type { OpFailure } from '../history/events.ts';
-import type { LoadSpec } from '../suite/schema.ts';
-
-export type SessionSpec = LoadSpec['session'];
+import type { SessionMessages, SessionSpec } from './messages.ts';
 
 export type SessionOutcome = { ok: true; calls: number } | { ok: false; calls: number; failure: OpFailure };
-
-// Replies carry their request's id.
-const opsCorrelator: Correlator = {
-  requestKey: (p) => opMessageId(p)!,
-  replyKey: (p) => opMessageId(p),
-};
-
-let nextId = 1;
-const requestId = (): number => {
-  nextId = nextId >= 0xffffffff ? 1 : nextId + 1;
-  return nextId;
-};
 
 export const toOpFailure = (f: Failure): OpFailure => ({
   kind: f.kind,
@@ -40,16 +25,16 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export const runSession = async (
   target: NetTcpTarget,
   spec: SessionSpec,
-  payload: Buffer,
+  messages: SessionMessages,
   options: { allowRemote: boolean; signal: AbortSignal; onCall: (ok: boolean, ms: number) => void },
 ): Promise<SessionOutcome> => {
   const opened = await openSession(target, {
-    encoding: spec.encoding,
+    encoding: messages.encoding,
     connectTimeoutMs: spec.openTimeout,
     openTimeoutMs: spec.openTimeout,
     callTimeoutMs: spec.callTimeout,
     endTimeoutMs: spec.callTimeout,
-    correlate: opsCorrelator,
+    correlate: messages.correlate,
     allowRemote: options.allowRemote,
     signal: options.signal,
   });
@@ -58,19 +43,18 @@ export const runSession = async (
   let calls = 0;
   for (let i = 0; i < spec.calls; i++) {
     if (i > 0) await sleep(spec.think, options.signal);
-    const request = encodeOpRequest({ id: requestId(), op: spec.operation, arg: spec.arg, payload });
-    const r = await session.call(request);
+    const r = await session.call(messages.request());
     options.onCall(r.ok, r.ms);
     if (!r.ok) {
       session.abort();
       return { ok: false, calls, failure: toOpFailure(r.failure) };
     }
     calls++;
-    const reply = decodeOpReply(r.reply);
-    if (reply !== undefined && !reply.ok) {
-      // The operation itself failed (a fault reply); the session is fine, the call is not.
+    const failed = messages.replyFailure(r.reply);
+    if (failed !== undefined) {
+      // The operation failed (a fault reply); the session is fine, the call is not.
       await session.end();
-      return { ok: false, calls, failure: { kind: 'reply-fault', stage: 'call', message: reply.reason } };
+      return { ok: false, calls, failure: failed };
     }
   }
   const e = await session.end();

@@ -25,6 +25,26 @@ const via = z
   .regex(/^(\/\S*|net\.tcp:\/\/\S+)$/, { error: 'a path such as /orders, or a net.tcp:// URL' })
   .meta({ description: 'a path such as /orders, or a net.tcp:// URL' });
 
+// A SOAP call to a real WCF service, instead of the reference host's operation messages.
+const soapCall = record(
+  {
+    operation: text('the operation name (for example Echo)'),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
+        error: 'the operation parameters by name: { text: hello }',
+      })
+      .meta({ description: 'the operation parameters by name: { text: hello }' })
+      .default({}),
+    contract: text(
+      'the service contract name (for the default action {namespace}{contract}/{operation})',
+    ).optional(),
+    namespace: text('the contract namespace (default http://tempuri.org/)').optional(),
+    action: text('the SOAP action, when not the default').optional(),
+    encoding: oneOf(['binary-session', 'soap12']).default('binary-session'),
+  },
+  'a SOAP call: { operation, params, contract, namespace, action, encoding }',
+);
+
 const session = record(
   {
     calls: nonNegativeInt('a number of calls per session (0 or more)').default(1),
@@ -38,8 +58,9 @@ const session = record(
     openTimeout: positiveDuration('the open timeout').prefault('5s'),
     callTimeout: positiveDuration('the call timeout').prefault('5s'),
     think: duration('the pause between calls').prefault('0ms'),
+    soap: soapCall.optional(),
   },
-  'a session: { calls, payload, operation, arg, encoding, openTimeout, callTimeout, think }',
+  'a session: { calls, payload, operation, arg, encoding, openTimeout, callTimeout, think, soap }',
 ).prefault({});
 
 const loadCommon = {

@@ -1,0 +1,80 @@
+// What a scripted session sends and how it reads the answers: the reference host's operation
+// messages, or SOAP calls to a real WCF service (a fresh codec per session: the binary session
+// encoding keeps a string table per connection).
+
+import type { Correlator } from '../../clients/nettcp/index.ts';
+import { createSoapCodec, decodeOpReply, encodeOpRequest, opMessageId } from '../../protocol/index.ts';
+import type { OpFailure } from '../history/events.ts';
+import type { LoadSpec } from '../suite/schema.ts';
+
+export type SessionSpec = LoadSpec['session'];
+
+// One session's messages: the encoding to open with, how replies find calls, the next request, and
+// whether a reply says the operation failed (a fault reply; the session itself is fine).
+export type SessionMessages = {
+  encoding: number | string;
+  correlate: Correlator;
+  request: () => Uint8Array;
+  replyFailure: (reply: Uint8Array) => OpFailure | undefined;
+};
+
+// Replies carry their request's id.
+const opsCorrelator: Correlator = {
+  requestKey: (p) => opMessageId(p)!,
+  replyKey: (p) => opMessageId(p),
+};
+
+let nextId = 1;
+const requestId = (): number => {
+  nextId = nextId >= 0xffffffff ? 1 : nextId + 1;
+  return nextId;
+};
+
+// The messages of one session of a load, to the endpoint at `via`.
+export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string): SessionMessages => {
+  const soap = spec.soap;
+  if (soap === undefined) {
+    return {
+      encoding: spec.encoding,
+      correlate: opsCorrelator,
+      request: () => encodeOpRequest({ id: requestId(), op: spec.operation, arg: spec.arg, payload }),
+      replyFailure: (reply) => {
+        const r = decodeOpReply(reply);
+        return r !== undefined && !r.ok
+          ? { kind: 'reply-fault', stage: 'call', message: r.reason }
+          : undefined;
+      },
+    };
+  }
+  const codec = createSoapCodec({
+    encoding: soap.encoding,
+    to: via,
+    ...(soap.namespace === undefined ? {} : { namespace: soap.namespace }),
+    ...(soap.contract === undefined ? {} : { contract: soap.contract }),
+  });
+  return {
+    encoding: codec.knownEncoding,
+    correlate: codec.correlator,
+    request: () =>
+      codec.encodeRequest({
+        operation: soap.operation,
+        params: soap.params,
+        ...(soap.action === undefined ? {} : { action: soap.action }),
+      }),
+    replyFailure: (reply) => {
+      try {
+        const r = codec.decodeReply(reply);
+        return r.kind === 'fault'
+          ? { kind: 'reply-fault', stage: 'call', fault: r.code, message: r.reason }
+          : undefined;
+      } catch (e) {
+        return {
+          kind: 'protocol',
+          stage: 'call',
+          code: (e as { code?: string }).code,
+          message: (e as Error).message,
+        };
+      }
+    },
+  };
+};
