@@ -4,14 +4,18 @@
 
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CompareSide, compareRuns, DEFAULT_COMPARE_OPTIONS } from '../../reports/compare.ts';
+import {
+  type CompareSide,
+  compareRuns,
+  compareSide,
+  DEFAULT_COMPARE_OPTIONS,
+} from '../../reports/compare.ts';
 import {
   COMPARE_SCHEMA,
   COMPARE_VERSION,
   type CompareDocument,
   renderCompareText,
 } from '../../reports/compare-text.ts';
-import { buildReport } from '../../reports/json.ts';
 import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
 import { ExitCode, shown, UsageError } from './usage.ts';
 
@@ -25,18 +29,17 @@ runs are paired by suite folder name. Each run is rebuilt from its history.ndjso
 
   --json                   print one JSON document (schema nettcp-chaos/compare) instead of text
   --latency-tolerance PCT  how much slower B's p50/p90/p99 may be before it counts as worse
-                           (default 20; differences under 1ms never count)
+                           (default 20; differences under 2ms, or within what the
+                           session counts explain, never count)
 
 Exit 0 when B regresses nowhere, 1 when it does, 2 on bad usage or a folder that is not a run.`;
 
 const side = async (dir: string): Promise<CompareSide> => {
   const { result, suite } = await rebuildRun(dir);
-  return {
-    dir,
-    report: buildReport(result),
+  return compareSide(dir, result, {
     probeIntervalMs: suite.probe.interval,
     fdTolerance: suite.checks['handles.noLeak']?.tolerance ?? 2,
-  };
+  });
 };
 
 const percentFlag = (v: string | undefined): number => {

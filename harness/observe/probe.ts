@@ -15,7 +15,8 @@ const PING = encodeOpRequest({ id: 0, op: 'echo', arg: 0, payload: Buffer.from('
 // One probe session within the deadline.
 export const probeOnce = async (target: NetTcpTarget, o: ProbeOptions): Promise<ProbeResult> => {
   const start = performance.now();
-  const deadline = AbortSignal.timeout(o.timeoutMs);
+  // AbortSignal.timeout takes whole milliseconds only.
+  const deadline = AbortSignal.timeout(Math.ceil(o.timeoutMs));
   const opened = await openSession(target, {
     encoding: o.encoding,
     ...sameTimeouts(o.timeoutMs),
@@ -92,7 +93,10 @@ export const waitReady = async (
   let last: OpFailure | undefined;
   while (performance.now() - start < deadlineMs && !gaveUp()) {
     const remaining = deadlineMs - (performance.now() - start);
-    const r = await probeOnce(target, { ...o, timeoutMs: Math.max(50, Math.min(o.timeoutMs, remaining)) });
+    const r = await probeOnce(target, {
+      ...o,
+      timeoutMs: Math.ceil(Math.max(50, Math.min(o.timeoutMs, remaining))),
+    });
     if (r.ok) return { ready: true, ms: performance.now() - start };
     last = r.failure;
     await new Promise((res) => setTimeout(res, 50));

@@ -94,8 +94,10 @@ const service = record(
     ]),
     maxMessageSize: positiveInt('a positive message size limit in bytes').default(65536),
     overlappedRecycle: bool('whether recycles may overlap (true or false)').default(true),
+    host: text('the host name this service registers for (any host when absent)').optional(),
+    drainTimeout: positiveDuration('how long a recycled worker may drain its sessions').optional(),
   },
-  'a service: { path, throttle, activation, operations, preDispatchHook, contentTypes, maxMessageSize, overlappedRecycle }',
+  'a service: { path, host, throttle, activation, operations, preDispatchHook, contentTypes, maxMessageSize, overlappedRecycle, drainTimeout }',
 );
 
 // The `target.host` block.
