@@ -144,6 +144,8 @@ export const hostSchema = record(
       contentTypes: s.contentTypes,
       maxMessageSize: s.maxMessageSize,
       overlappedRecycle: s.overlappedRecycle,
+      ...(s.host === undefined ? {} : { host: s.host }),
+      ...(s.drainTimeout === undefined ? {} : { drainTimeoutMs: s.drainTimeout }),
     })),
     defects: [...new Set(h.defects)],
   }));
