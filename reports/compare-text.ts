@@ -65,8 +65,9 @@ export const renderComparison = (c: Comparison): string => {
   const worse = c.rows.filter((r) => r.regression).map((r) => `${label(r)} ${r.aText} -> ${r.bText}`);
   lines.push(
     '',
-    `B is better on ${c.improvements} and worse on ${c.regressions}` +
-      (worse.length === 0 ? ': no regression.' : `: regressions: ${worse.join('; ')}.`),
+    worse.length === 0
+      ? `B is better on ${c.improvements} and regresses on none.`
+      : `B is better on ${c.improvements} and regresses on ${c.regressions}: ${worse.join('; ')}.`,
   );
   return lines.join('\n');
 };

@@ -1,13 +1,58 @@
 // Two runs side by side, for baseline-versus-candidate gates: check statuses, latency percentiles,
 // error rates, fds per process role and the listener's longest gap, each saying which run is better.
-// A row "regresses" when B is worse than A beyond the row's noise allowance and the row gates; the
-// allowances are set out in README (compare) and below where each is applied.
+// A row "regresses" when B is worse than A beyond the row's noise allowance and the row gates. Runs
+// are short and machines busy, so latency percentiles and error rates are compared with their
+// sampling uncertainty (how far a percentile or a rate could move with as many sessions as the run
+// had), not as bare numbers; README (compare) sets out every allowance.
 
 import { human } from '../harness/checks/timeline.ts';
+import type { RunResult } from '../harness/run/result.ts';
+import { mergeWindows } from '../harness/load/latency.ts';
+import { loadSamples } from './figures.ts';
+import { buildReport } from './json.ts';
 import type { Report } from './report-schema.ts';
 
-// One run as compare sees it: its report, and the suite settings that say what counts as noise.
-export type CompareSide = { dir: string; report: Report; probeIntervalMs: number; fdTolerance: number };
+type Gated = 'p50' | 'p90' | 'p99';
+type Bounds = { low: number; high: number };
+
+// One run as compare sees it: its report, where each load's percentiles could lie, and the suite
+// settings that say what counts as noise.
+export type CompareSide = {
+  dir: string;
+  report: Report;
+  latencyBounds: Record<string, Record<Gated, Bounds>>;
+  probeIntervalMs: number;
+  fdTolerance: number;
+};
+
+// About 95% confidence: two standard errors.
+const Z = 2;
+
+// Where each load's p50/p90/p99 could lie: the percentile of rank p +- Z standard errors of a
+// binomial proportion with the run's session count (the usual order-statistic interval).
+const latencyBounds = (r: RunResult): CompareSide['latencyBounds'] => {
+  const samples = loadSamples(r.history);
+  const out: CompareSide['latencyBounds'] = {};
+  for (const name of new Set(samples.map((s) => s.load))) {
+    const h = mergeWindows(samples.filter((s) => s.load === name).map((s) => s.latency.corrected));
+    const n = Math.max(1, h.totalCount);
+    const at = (p: number) => h.getValueAtPercentile(Math.min(100, Math.max(0, p * 100))) / 1000;
+    const bounds = (p: number): Bounds => {
+      const se = Math.sqrt((p * (1 - p)) / n);
+      return { low: at(p - Z * se), high: at(p + Z * se) };
+    };
+    out[name] = { p50: bounds(0.5), p90: bounds(0.9), p99: bounds(0.99) };
+    h.destroy();
+  }
+  return out;
+};
+
+// A run ready to compare.
+export const compareSide = (
+  dir: string,
+  r: RunResult,
+  o: { probeIntervalMs: number; fdTolerance: number },
+): CompareSide => ({ dir, report: buildReport(r), latencyBounds: latencyBounds(r), ...o });
 
 export type CompareOptions = {
   // Relative latency allowance (0.2: B may be 20% slower than A before it counts as worse).
@@ -16,10 +61,8 @@ export type CompareOptions = {
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { latencyTolerance: 0.2 };
 
-// Below this, latency differences on loopback are timer and scheduler noise.
-const LATENCY_FLOOR_MS = 1;
-// Error rates closer than this (0.1 percentage point) are the same.
-const ERROR_RATE_SLACK = 0.001;
+// Below this, latency differences on loopback are timer and scheduler noise on a busy machine.
+const LATENCY_FLOOR_MS = 2;
 // Peak fds move with how many sessions happen to be in flight at a reading.
 const PEAK_FDS_RELATIVE = 0.1;
 
@@ -105,15 +148,22 @@ const ms = (x: number): string =>
   x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? `${Math.round(x)}ms` : `${x.toFixed(1)}ms`;
 const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`);
 
-const latencyRows = (a: Report, b: Report, o: CompareOptions): CompareRow[] => {
-  const names = [...new Set([...a.loads, ...b.loads].map((l) => l.name))];
+const latencyRows = (a: CompareSide, b: CompareSide, o: CompareOptions): CompareRow[] => {
+  const names = [...new Set([...a.report.loads, ...b.report.loads].map((l) => l.name))];
   return names.flatMap((name) => {
-    const la = a.loads.find((l) => l.name === name)?.latencyMs.corrected;
-    const lb = b.loads.find((l) => l.name === name)?.latencyMs.corrected;
+    const la = a.report.loads.find((l) => l.name === name)?.latencyMs.corrected;
+    const lb = b.report.loads.find((l) => l.name === name)?.latencyMs.corrected;
     return (['p50', 'p90', 'p99', 'max'] as const).map((p) => {
       const va = la === undefined || la.count === 0 ? null : la[p];
       const vb = lb === undefined || lb.count === 0 ? null : lb[p];
-      const slack = va === null ? 0 : Math.max(va * o.latencyTolerance, LATENCY_FLOOR_MS);
+      let better = lower(va, vb, va === null ? 0 : Math.max(va * o.latencyTolerance, LATENCY_FLOOR_MS));
+      // A difference the session counts could explain is no difference.
+      const ba = p === 'max' ? undefined : a.latencyBounds[name]?.[p];
+      const bb = p === 'max' ? undefined : b.latencyBounds[name]?.[p];
+      if (ba !== undefined && bb !== undefined) {
+        if (better === 'a' && bb.low <= ba.high) better = 'same';
+        if (better === 'b' && ba.low <= bb.high) better = 'same';
+      }
       return row({
         section: 'latency',
         subject: name,
@@ -122,13 +172,21 @@ const latencyRows = (a: Report, b: Report, o: CompareOptions): CompareRow[] => {
         b: vb,
         aText: va === null ? '-' : ms(va),
         bText: vb === null ? '-' : ms(vb),
-        better: lower(va, vb, slack),
+        better,
         // The slowest single session is one sample: shown, never gating.
         gated: p !== 'max',
         ...(la === undefined || lb === undefined ? { note: `only in ${la === undefined ? 'B' : 'A'}` } : {}),
       });
     });
   });
+};
+
+// The Wilson score interval of a proportion: where a run's error rate could lie given its count.
+const wilson = (bad: number, n: number): Bounds => {
+  const p = bad / n;
+  const centre = (p + (Z * Z) / (2 * n)) / (1 + (Z * Z) / n);
+  const half = (Z * Math.sqrt((p * (1 - p)) / n + (Z * Z) / (4 * n * n))) / (1 + (Z * Z) / n);
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 };
 
 const errorRows = (a: Report, b: Report): CompareRow[] => {
@@ -142,11 +200,21 @@ const errorRows = (a: Report, b: Report): CompareRow[] => {
     if (l.dropped > 0) kinds.push(`${l.dropped} dropped`);
     return `${pct(l.errorRate)}${kinds.length === 0 ? '' : ` (${kinds.join(', ')})`}`;
   };
+  const interval = (l: Report['loads'][number] | undefined): Bounds | null => {
+    if (l === undefined || l.errorRate === null) return null;
+    const bad = Object.values(l.failed).reduce((x, y) => x + y, 0) + l.dropped;
+    return wilson(bad, l.ok + bad);
+  };
   return names.map((name) => {
     const la = a.loads.find((l) => l.name === name);
     const lb = b.loads.find((l) => l.name === name);
     const ra = la?.errorRate ?? null;
     const rb = lb?.errorRate ?? null;
+    const ia = interval(la);
+    const ib = interval(lb);
+    // Better only when the two rates' intervals do not overlap.
+    const better: Better =
+      ia === null || ib === null ? 'n/a' : ib.low > ia.high ? 'a' : ia.low > ib.high ? 'b' : 'same';
     return row({
       section: 'errors',
       subject: name,
@@ -155,7 +223,7 @@ const errorRows = (a: Report, b: Report): CompareRow[] => {
       b: rb,
       aText: text(la),
       bText: text(lb),
-      better: lower(ra, rb, ERROR_RATE_SLACK),
+      better,
       gated: true,
       ...(la === undefined || lb === undefined ? { note: `only in ${la === undefined ? 'B' : 'A'}` } : {}),
     });
@@ -270,7 +338,7 @@ export const compareRuns = (
   }
   const rows = [
     ...checkRows(a.report, b.report),
-    ...latencyRows(a.report, b.report, o),
+    ...latencyRows(a, b, o),
     ...errorRows(a.report, b.report),
     ...fdRows(a, b),
     ...probeRows(a, b),

@@ -74,4 +74,8 @@ export const buildReport = (r: RunResult): Report => ({
   files: { history: 'history.ndjson', junit: 'junit.xml', html: 'report.html' },
 });
 
-export const renderJson = (r: RunResult): string => `${JSON.stringify(buildReport(r), null, 2)}\n`;
+// Run times and latencies to the microsecond, as history.ndjson keeps them.
+const roundFloats = (_k: string, v: unknown): unknown =>
+  typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v;
+
+export const renderJson = (r: RunResult): string => `${JSON.stringify(buildReport(r), roundFloats, 2)}\n`;
