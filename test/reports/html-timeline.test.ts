@@ -1,0 +1,96 @@
+import t from 'tap';
+import { timelineData } from '../../reports/html-timeline.ts';
+import { history, phase, proc, target } from '../helpers/history.ts';
+import { handMadeRun } from './fixtures.ts';
+
+t.test('fault windows, the probe gap and the fd climb are placed on the run clock', async (t) => {
+  const r = handMadeRun(true);
+  const d = timelineData(r.history, r.verdicts);
+  t.equal(d.end, 6.601);
+  t.same(
+    d.bands.map((b) => [b.kind, b.from, b.to, b.label, b.chart]),
+    [
+      ['fault', 2, 2.2, 'overlapped recycle of /orders', undefined],
+      ['gap', 2, 3.5, 'no answer for 1.5s', 'probes'],
+    ],
+  );
+  const marks = d.markers.map((m) => [m.kind, m.t, m.label]);
+  t.same(
+    marks.filter((m) => m[0] === 'phase'),
+    [
+      ['phase', 1, 'load starts'],
+      ['phase', 5, 'load stops'],
+      ['phase', 6.5, 'final reading'],
+    ],
+  );
+  t.same(
+    marks.find((m) => m[0] === 'dark'),
+    ['dark', 2, 'last probe answered'],
+  );
+  // pid 300 starts at 12 fds; past 12 + 2 first at 3.0s.
+  t.same(
+    marks.find((m) => m[0] === 'climb'),
+    ['climb', 3, 'worker /orders (pid 300) fds past baseline 12 + 2'],
+  );
+});
+
+t.test('a fixed run marks its longest gap without calling it dark, and no climb', async (t) => {
+  const r = handMadeRun(false);
+  const d = timelineData(r.history, r.verdicts);
+  t.match(
+    d.bands.find((b) => b.kind === 'gap'),
+    { label: 'longest gap for 100ms' },
+  );
+  t.same(
+    d.markers.filter((m) => m.kind !== 'phase'),
+    [],
+  );
+});
+
+t.test('charts: sessions, latency, probes, fds per process, sockets stacked per role', async (t) => {
+  const r = handMadeRun(true);
+  const d = timelineData(r.history, r.verdicts);
+  t.same(
+    d.charts.map((c) => c.id),
+    ['sessions', 'latency', 'probes', 'fds', 'sockets-0', 'sockets-1'],
+  );
+  const chart = (id: string) => d.charts.find((c) => c.id === id)!;
+  const errors = chart('sessions').series.find((s) => s.label === 'steady errors/s')!;
+  t.same(errors.v, [0, 25, 0, 0], '25 timeouts in the wedged second');
+  t.same(errors.t, [1.5, 2.5, 3.5, 4.5], 'each window at its middle');
+  t.ok(chart('latency').log);
+  t.same(
+    chart('latency').series.map((s) => s.label),
+    ['p50', 'p90', 'p99', 'max'],
+  );
+  const probes = chart('probes').series;
+  t.equal(probes.find((s) => s.label === 'failed')!.v.length, 14);
+  t.same(
+    chart('fds').series.map((s) => s.label),
+    ['listener (pid 100)', 'worker /orders (pid 200)', 'worker /orders (pid 300)'],
+  );
+  const worker = chart('sockets-1');
+  t.equal(worker.title, 'Sockets by state: worker /orders');
+  const [closeWait, established] = worker.series;
+  t.equal(closeWait!.label, 'CLOSE_WAIT', 'the top of the stack first');
+  t.equal(established!.label, 'ESTABLISHED');
+  const last = closeWait!.v.length - 1;
+  t.equal(closeWait!.raw![last], 18, 'the legend shows the state itself');
+  t.equal(closeWait!.v[last], 18 + (established!.v[last] ?? 0), 'drawn on top of the states below it');
+});
+
+t.test('more processes than lines fit draws one line per role', async (t) => {
+  const many = Array.from({ length: 13 }, (_, i) =>
+    proc(1000 + i, { socket: 1 }, {}, i === 0 ? 'listener' : 'child'),
+  );
+  const h = history(phase(0, 'load'), target(100, ...many), target(200, ...many));
+  const fds = timelineData(h, []).charts.find((c) => c.id === 'fds')!;
+  t.same(
+    fds.series.map((s) => [s.label, s.v]),
+    [
+      ['listener', [1, 1]],
+      ['child', [12, 12]],
+    ],
+  );
+  t.match(fds.note, /13 processes/);
+});
