@@ -2,6 +2,7 @@
 
 import type { Comparison, CompareRow } from './compare.ts';
 
+// The JSON document's name and version (the version changes only when a field is removed or renamed).
 export const COMPARE_SCHEMA = 'nettcp-chaos/compare';
 export const COMPARE_VERSION = 1;
 

@@ -54,11 +54,13 @@ export const compareSide = (
   o: { probeIntervalMs: number; fdTolerance: number },
 ): CompareSide => ({ dir, report: buildReport(r), latencyBounds: latencyBounds(r), ...o });
 
+// What the command line can loosen.
 export type CompareOptions = {
   // Relative latency allowance (0.2: B may be 20% slower than A before it counts as worse).
   latencyTolerance: number;
 };
 
+// The defaults README (compare) documents.
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = { latencyTolerance: 0.2 };
 
 // Below this, latency differences on loopback are timer and scheduler noise on a busy machine.
@@ -66,8 +68,10 @@ const LATENCY_FLOOR_MS = 2;
 // Peak fds move with how many sessions happen to be in flight at a reading.
 const PEAK_FDS_RELATIVE = 0.1;
 
+// Which run a line favours; n/a when only one run has it.
 export type Better = 'a' | 'b' | 'same' | 'n/a';
 
+// One line of a comparison.
 export type CompareRow = {
   section: 'checks' | 'latency' | 'errors' | 'fds' | 'probes';
   // What the row is about: a check, a load, a process role, the listener.
@@ -84,6 +88,7 @@ export type CompareRow = {
   note?: string;
 };
 
+// Which run a side is.
 export type SideInfo = {
   dir: string;
   suite: string;
@@ -92,6 +97,7 @@ export type SideInfo = {
   startedAt: string;
 };
 
+// Two runs compared.
 export type Comparison = {
   a: SideInfo;
   b: SideInfo;

@@ -5,6 +5,7 @@ import { listenerResponsive } from '../harness/checks/listener-responsive.ts';
 import type { History, LoadSample, ProbeEvent, TargetSample } from '../harness/history/events.ts';
 import { mergeWindows, percentilesMs } from '../harness/load/latency.ts';
 
+// Merged latency percentiles in milliseconds.
 export type Percentiles = ReturnType<typeof percentilesMs>;
 
 // One load's totals over the whole run.
@@ -127,6 +128,7 @@ export type ProbeFigures = {
   endedWithoutAnswer: boolean;
 };
 
+// The probe figures of a history.
 export const probeFigures = (h: History): ProbeFigures => {
   const probes = h.events.filter((e): e is ProbeEvent => e.kind === 'probe');
   const v = listenerResponsive.run(h, { maxGap: Infinity });

@@ -176,6 +176,7 @@ export const processesTable = (h: History): string => {
       esc(x.closeWait),
       esc(states(x.lastP.tcp)),
     ]),
+    // CLOSE_WAIT, or more than the default leak tolerance (2) above the first reading.
     { hot: rows.map((x) => x.closeWait > 0 || x.lastP.fds.total > x.firstP.fds.total + 2) },
   );
 };

@@ -8,6 +8,7 @@ import type { History, ProbeEvent, ProcessSample, TargetSample } from '../harnes
 import { loadSamples, probeFigures, targetSamples } from './figures.ts';
 import { recordedOutcome } from './rebuild.ts';
 
+// One line, set of points or stacked area of a chart.
 export type ChartSeries = {
   label: string;
   t: number[];
@@ -19,6 +20,7 @@ export type ChartSeries = {
   dash?: boolean;
 };
 
+// One chart of the timeline.
 export type ChartSpec = {
   id: string;
   title: string;
@@ -35,6 +37,7 @@ export type Band = { from: number; to: number; label: string; kind: 'fault' | 'g
 // A moment: phase changes, when the probe went dark, when a process's fds climbed, errors.
 export type Marker = { t: number; label: string; kind: 'phase' | 'dark' | 'climb' | 'error'; chart?: string };
 
+// Everything the page's script draws.
 export type TimelineData = { end: number; charts: ChartSpec[]; bands: Band[]; markers: Marker[] };
 
 // Seconds with millisecond precision: the page's x axis.

@@ -6,6 +6,7 @@ import type { RunResult } from '../harness/run/result.ts';
 import { loadFigures, probeFigures, roleFigures, targetSamples } from './figures.ts';
 import { type Report, REPORT_SCHEMA, REPORT_VERSION } from './report-schema.ts';
 
+// The schema's name, version and type, where report.json is built.
 export { REPORT_SCHEMA, REPORT_VERSION, type Report };
 
 const faults = (r: RunResult): Report['faults'] => {
@@ -78,4 +79,5 @@ export const buildReport = (r: RunResult): Report => ({
 const roundFloats = (_k: string, v: unknown): unknown =>
   typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v;
 
+// report.json's text.
 export const renderJson = (r: RunResult): string => `${JSON.stringify(buildReport(r), roundFloats, 2)}\n`;

@@ -18,6 +18,7 @@ export class RunDirError extends Error {
   override name = 'RunDirError';
 }
 
+// The file a run folder is recognised by.
 export const HISTORY_FILE = 'history.ndjson';
 
 const isFile = async (p: string): Promise<boolean> =>

@@ -5,6 +5,7 @@
 
 import * as z from 'zod';
 
+// report.json's `schema` and `version` fields.
 export const REPORT_SCHEMA = 'nettcp-chaos/report';
 export const REPORT_VERSION = 1;
 

@@ -7,6 +7,7 @@ import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 
+// Renders every report of a run into its folder.
 export const writeReports = async (r: RunResult): Promise<void> => {
   await Promise.all([
     writeFile(join(r.dir, 'report.json'), renderJson(r)),

@@ -19,6 +19,7 @@ import {
 import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
 import { ExitCode, shown, UsageError } from './usage.ts';
 
+// compare --help.
 export const COMPARE_USAGE = `usage: nettcp-chaos compare DIR_A DIR_B [--json] [--latency-tolerance PCT]
 
 Sets run B (the candidate) beside run A (the baseline): each check's status, session latency
@@ -52,6 +53,7 @@ const percentFlag = (v: string | undefined): number => {
   return n / 100;
 };
 
+// Runs the command; returns the exit code.
 export const compareCommand = async (argv: string[]): Promise<number> => {
   let values: { json: boolean; help: boolean; 'latency-tolerance'?: string };
   let positionals: string[];

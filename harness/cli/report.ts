@@ -10,6 +10,7 @@ import { writeReports } from '../../reports/write.ts';
 import type { RunResult } from '../run/result.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
+// report --help.
 export const REPORT_USAGE = `usage: nettcp-chaos report DIR... [--json]
 
 Re-renders runs from their history.ndjson alone: validates the suite recorded in it, runs the
@@ -22,6 +23,7 @@ short by a killed run renders what it recorded (as an interrupted run).
 Exit 0 when every run was rendered, whatever its outcome; 2 when a DIR is not a run folder or its
 history cannot be read.`;
 
+// Runs the command; returns the exit code.
 export const reportCommand = async (argv: string[]): Promise<number> => {
   let values: { json: boolean; help: boolean };
   let positionals: string[];
