@@ -2,7 +2,7 @@
 // drain and settle), and how long the listener took to answer again after each fault healed.
 
 import type { History, ProbeEvent } from '../history/events.ts';
-import { faultsAt, human, timeline } from './timeline.ts';
+import { human, timeline } from './timeline.ts';
 import type { Check, Verdict } from './types.ts';
 
 export type ResponsiveSpec = { maxGap: number };
@@ -44,11 +44,13 @@ export const listenerResponsive: Check<ResponsiveSpec> = {
     const neverAgain = to - lastOk > worst.ms;
     if (neverAgain) worst = { from: lastOk, to, ms: to - lastOk };
     const inGap = probes.filter((p) => !p.ok && p.t >= worst.from && p.t <= worst.to);
-    const activeAtStart = faultsAt(tl, worst.from + 1).concat(
-      tl.faults.filter((f) => f.from >= worst.from && f.from <= worst.to),
-    );
+    // A probe already past its preamble when a fault struck still succeeds after it, so the gap can
+    // start up to one probe's duration after the fault: look back that far for faults around it.
+    const lookback = probes.reduce((m, p) => (p.ok ? Math.max(m, p.ms) : m), 0) + 100;
+    const activeAtStart = tl.faults.filter((f) => f.to >= worst.from - lookback && f.from <= worst.to);
     const recoveries = tl.faults.map((f) => {
-      const back = probes.find((p) => p.ok && p.t >= f.to);
+      // Recovered: a probe that started after the heal succeeded (one already in flight proves nothing).
+      const back = probes.find((p) => p.ok && p.t - p.ms >= f.to);
       return {
         fault: f.id,
         label: f.label,

@@ -60,3 +60,26 @@ t.test('a listener that never answers again fails, and says so', async (t) => {
 t.test('with no probes the verdict is unknown', async (t) => {
   t.equal(listenerResponsive.run(history(phase(1000, 'load')), { maxGap: 1000 }).status, 'unknown');
 });
+
+t.test(
+  'a probe in flight when an instant fault struck neither hides the fault nor counts as recovery',
+  async (t) => {
+    const slowOk = { ...probe(3050, true), ms: 80 }; // started at 2970, before the fault healed at 3010
+    const v = listenerResponsive.run(
+      history(
+        phase(1000, 'load'),
+        ...everyMs(1000, 2900, 100, () => true),
+        fault(3000, 'inject', 'recycle#0', 'recycle by SIGHUP'),
+        fault(3010, 'heal', 'recycle#0', 'recycle by SIGHUP'),
+        slowOk,
+        ...everyMs(3100, 8000, 100, () => false),
+        phase(8000, 'final'),
+      ),
+      { maxGap: 1000 },
+    );
+    t.equal(v.status, 'fail');
+    t.match(v.summary, /It began around recycle by SIGHUP/);
+    t.match(v.summary, /never answered again after recycle by SIGHUP/);
+    t.match(v.evidence, { recoveries: [{ fault: 'recycle#0', recoveredAfterMs: null }] });
+  },
+);
