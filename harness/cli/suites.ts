@@ -1,6 +1,7 @@
 // Loading the suites a command names, all before any runs: every problem of every file at once.
 
-import { formatProblem, type LoadedSuite, loadSuiteFile } from '../suite/load.ts';
+import { formatProblem, loadSuiteFile } from '../suite/load.ts';
+import { expandVariants, type RunsResult, type SuiteRun } from '../suite/variants.ts';
 import { UsageError } from './usage.ts';
 
 export class InvalidSuites extends Error {
@@ -12,10 +13,13 @@ export class InvalidSuites extends Error {
   }
 }
 
-export const loadSuites = async (files: readonly string[]): Promise<LoadedSuite[]> => {
+// Each file's runs: the suite itself, or one run per variant.
+export const loadSuites = async (files: readonly string[]): Promise<SuiteRun[]> => {
   if (files.length === 0) throw new UsageError('expected at least one suite file');
-  const results = await Promise.all(files.map((f) => loadSuiteFile(f)));
+  const results = (await Promise.all(files.map((f) => loadSuiteFile(f)))).map((r): RunsResult =>
+    r.ok ? expandVariants(r.loaded) : r,
+  );
   const problems = results.flatMap((r) => (r.ok ? [] : r.problems.map(formatProblem)));
   if (problems.length > 0) throw new InvalidSuites(problems);
-  return results.map((r) => (r as { ok: true; loaded: LoadedSuite }).loaded);
+  return results.flatMap((r) => (r.ok ? r.runs : []));
 };

@@ -243,6 +243,29 @@ const expect = z
   .meta({ description: 'pass, or { fail: [check names] } for a bug reproduction' })
   .default('pass');
 
+// A variant: the same suite with some fields set otherwise (dotted paths, list items by index), run
+// after the others and reported side by side with them.
+const variant = record(
+  {
+    name: z
+      .string({ error: 'a variant name of letters, digits, dashes and underscores' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, {
+        error: 'a variant name of letters, digits, dashes and underscores',
+      })
+      .meta({ description: 'a variant name of letters, digits, dashes and underscores' }),
+    set: z
+      .record(
+        z.string().regex(/^[A-Za-z_][\w.-]*$/, {
+          error: 'a dotted field path such as target.host.sharing.maxPendingAccepts',
+        }),
+        z.unknown(),
+        { error: 'fields to set, by dotted path: { target.host.sharing.maxPendingAccepts: 10 }' },
+      )
+      .meta({ description: 'fields to set, by dotted path: { target.host.sharing.maxPendingAccepts: 10 }' }),
+  },
+  'a variant: { name, set: { dotted.path: value } }',
+);
+
 // The suite file.
 export const suiteSchema = record(
   {
@@ -276,8 +299,9 @@ export const suiteSchema = record(
     drain: positiveDuration('how long sessions in flight may finish after load stops').prefault('5s'),
     checks,
     expect,
+    variants: list(variant, 'a list of variants, each { name, set }').optional(),
   },
-  'a suite: { name, target, load, faults, probe, checks, expect }',
+  'a suite: { name, target, load, faults, probe, checks, expect, variants }',
 );
 
 export type SuiteInput = z.input<typeof suiteSchema>;
