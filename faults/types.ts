@@ -2,6 +2,7 @@
 // A fault never imports the run loop: it receives a FaultContext.
 
 import type * as z from 'zod';
+import type { NetworkProxy } from './network/types.ts';
 
 // Fields every fault spec has.
 export type FaultSpecBase = {
@@ -40,6 +41,8 @@ export type FaultContext = {
   safeguard: (s: Safeguard, expiresInMs?: number) => () => void;
   // Aborted when the run stops early; long injections should stop waiting.
   signal: AbortSignal;
+  // The TCP proxy in front of the target, when the suite has network faults (load and probes dial it).
+  network?: NetworkProxy;
 };
 
 // A fault kind: its suite schema, a description for --dry-run, and inject/heal.

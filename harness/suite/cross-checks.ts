@@ -89,6 +89,21 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
       });
     }
   }
+  // A network fault acts on a proxy in front of the target, which only relative vias go through.
+  const faults = raw['faults'];
+  if (Array.isArray(faults) && faults.some((f) => isObj(f) && f['kind'] === 'network')) {
+    const probeVia = isObj(raw['probe']) ? raw['probe']['via'] : undefined;
+    const readyVia = isObj(target) && isObj(target['ready']) ? target['ready']['via'] : undefined;
+    const routed: [(string | number)[], unknown][] = [...vias];
+    if (probeVia === undefined) routed.push([['target', 'ready', 'via'], readyVia]);
+    for (const [path, v] of routed) {
+      if (typeof v !== 'string' || v.startsWith('/')) continue;
+      issues.push({
+        path,
+        message: `expected a relative via such as /orders: network faults act on a proxy in front of the target, and only relative vias go through it; got ${JSON.stringify(v)}`,
+      });
+    }
+  }
   // Faults must fit the target.
   if (Array.isArray(raw['faults']) && targetKind !== undefined) {
     raw['faults'].forEach((f, i) => {
