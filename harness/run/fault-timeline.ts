@@ -2,6 +2,7 @@
 // duration; whatever is still active heals in reverse order when the run ends, however it ends.
 
 import { FAULTS } from '../../faults/index.ts';
+import type { NetworkProxy } from '../../faults/network/types.ts';
 import type { AnyFault, FaultContext, FaultSpecBase, FaultTarget, Safeguard } from '../../faults/types.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import { seededRandom } from '../load/random.ts';
@@ -25,6 +26,8 @@ export type FaultTimelineOptions = {
   watchdog: Watchdog;
   seed: number;
   signal: AbortSignal;
+  // The TCP proxy in front of the target, when the suite has network faults.
+  network?: NetworkProxy;
 };
 
 export class FaultTimeline {
@@ -98,6 +101,7 @@ export class FaultTimeline {
         return release;
       },
       signal: this.#o.signal,
+      network: this.#o.network,
     };
   }
 

@@ -5,6 +5,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
+import { startNetworkProxy } from '../../faults/network/start.ts';
+import { type NetworkProxy, NetworkProxyError } from '../../faults/network/types.ts';
 import { judge } from '../checks/expect.ts';
 import { runChecks } from '../checks/index.ts';
 import type { Verdict } from '../checks/types.ts';
@@ -19,6 +21,7 @@ import type { LoadedSuite } from '../suite/load.ts';
 import type { FaultSpec } from '../suite/schema.ts';
 import { startCommandTarget } from '../target/command-target.ts';
 import { startHostTarget } from '../target/host-target.ts';
+import { spawnGuarded } from '../target/spawned.ts';
 import { type RunningTarget, TargetStartError } from '../target/types.ts';
 import { Watchdog } from '../target/watchdog.ts';
 import { VERSION } from '../version.ts';
@@ -43,7 +46,9 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
-const resolveVia = (via: string, target: RunningTarget): NetTcpTarget => {
+// A via as a dial target. With a network proxy, relative vias dial the proxy (their via still names
+// the target, as a transparent proxy's clients would); absolute vias dial what they name.
+const resolveVia = (via: string, target: RunningTarget, proxy?: NetworkProxy): NetTcpTarget => {
   const url = via.startsWith('/')
     ? `net.tcp://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}${via}`
     : via;
@@ -56,6 +61,7 @@ const resolveVia = (via: string, target: RunningTarget): NetTcpTarget => {
     via: url,
     // Relative vias dial the target itself; absolute ones were checked to be loopback (or allowed).
     ip: via.startsWith('/') ? target.host : host === 'localhost' ? '127.0.0.1' : host,
+    ...(proxy !== undefined && via.startsWith('/') ? { ip: proxy.host, port: proxy.port } : {}),
   };
 };
 
@@ -101,6 +107,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
   let timeline: FaultTimeline | undefined;
   let prober: ListenerProber | undefined;
   let runner: LoadRunner | undefined;
+  let proxy: NetworkProxy | undefined;
   let tick: NodeJS.Timeout | undefined;
   const generator = new GeneratorHealth();
   const watchdog = await Watchdog.start();
@@ -159,6 +166,28 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
       host: running.host,
       port: running.port,
     });
+    // Network faults act on a proxy in front of the target; readiness was probed straight, load and
+    // the run's probe go through the proxy.
+    if (suite.faults.some((f) => f.kind === 'network')) {
+      try {
+        proxy = await startNetworkProxy({
+          target: { host: running.host, port: running.port },
+          spawn: (argv, so) => spawnGuarded(argv, { ...so, watchdog }),
+          onLine: (line, stream) => log(stream === 'stderr' ? 'warn' : 'info', `network proxy: ${line}`),
+          onExpired: (r) => log('warn', `network toxic ${r.name} expired on its own before its heal`, r),
+        });
+      } catch (e) {
+        if (!(e instanceof NetworkProxyError)) throw e;
+        invalidReason = e.message;
+        return await finish();
+      }
+      log('info', `network proxy in front of the target on ${proxy.host}:${proxy.port}`, {
+        pid: proxy.pid,
+        host: proxy.host,
+        port: proxy.port,
+      });
+    }
+    const runProbeTarget = resolveVia(probeVia, running, proxy);
 
     // Observers: target processes, the generator itself, load windows; and the listener probe.
     const sampler = new TargetSampler(() => (running.running() ? running.pid : undefined), running.role);
@@ -182,7 +211,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
     }, suite.observe.interval);
     prober = new ListenerProber({
       ...probeOptions,
-      target: probeTarget,
+      target: runProbeTarget,
       intervalMs: suite.probe.interval,
       record: (e) => h.append(e),
       now: () => h.now(),
@@ -198,7 +227,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
     const loadStart = h.now();
     runner = new LoadRunner({
       loads: suite.load,
-      targetOf: (l) => resolveVia(l.via, running),
+      targetOf: (l) => resolveVia(l.via, running, proxy),
       seed,
       allowRemote: suite.allowRemote,
       history: h,
@@ -210,6 +239,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
       watchdog,
       seed,
       signal,
+      network: proxy,
     });
     runner.start();
     timeline.start(loadStart);
@@ -247,6 +277,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
     await prober?.stop();
     await runner?.stop(0);
     await timeline?.healAll();
+    await proxy?.stop();
     if (target?.running()) {
       phase('stopping');
       await target.stop();
