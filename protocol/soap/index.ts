@@ -20,6 +20,16 @@ export {
   type RequestParts,
   type SoapFault,
 } from './envelope.ts';
+export {
+  createSoapServerCodec,
+  type SoapFaultParts,
+  type SoapReplyParts,
+  type SoapRequest,
+  type SoapServerCodec,
+  type SoapServerOptions,
+  WCF_FAULT_ACTION,
+  WSA10_FAULT_ACTION,
+} from './server.ts';
 export { isSoapError, SoapError, SoapErrorCode, type SoapErrorCodeValue } from './errors.ts';
 export { SOAP12, TEMPURI, WSA10, WSA_ANONYMOUS } from './namespaces.ts';
 export { treeToXml, xmlToTree } from './text.ts';
