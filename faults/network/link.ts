@@ -73,7 +73,8 @@ export class Link {
     const i = this.#stages.findIndex((s) => s.name === name);
     if (i < 0) return;
     const { stage } = this.#stages[i]!;
-    stage.drain();
+    // A connection already gone has nothing to hand on (and must not be closed twice).
+    if (!this.#disposed) stage.drain();
     this.#stages.splice(i, 1);
     this.#rewire();
     stage.dispose();

@@ -11,6 +11,7 @@ export class TimeoutStage implements Stage {
   readonly #ctx: StageContext;
   #timer: NodeJS.Timeout | undefined;
   #dropped = 0;
+  #closed = false;
 
   constructor(ctx: StageContext, a: Record<string, number>) {
     this.#ctx = ctx;
@@ -35,9 +36,12 @@ export class TimeoutStage implements Stage {
 
   dispose(): void {
     clearTimeout(this.#timer);
+    this.#closed = true;
   }
 
   #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#timer = undefined;
     this.#ctx.stats.closes++;
     this.#ctx.close();
