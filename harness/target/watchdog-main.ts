@@ -1,13 +1,15 @@
 // The watchdog process: outlives the harness to undo what the harness would have undone. It reads
 // guards as JSON lines on stdin; when stdin ends (the harness exited, or was killed, even by SIGKILL)
 // it carries out every guard still held: kill a process group (TERM, then KILL after a grace), or
-// send a signal (SIGCONT to a paused process). It runs in its own process group, so a Ctrl-C aimed
-// at the harness does not reach it.
+// send a signal (SIGCONT to a paused process; with a start time, only if the pid still names that very
+// process). It runs in its own process group, so a Ctrl-C aimed at the harness does not reach it.
 
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 type Guard =
-  { action: 'kill-group'; pgid: number } | { action: 'signal'; pid: number; signal: NodeJS.Signals };
+  | { action: 'kill-group'; pgid: number }
+  | { action: 'signal'; pid: number; signal: NodeJS.Signals; starttime?: number };
 type Message = { op: 'guard'; id: string; guard: Guard } | { op: 'release'; id: string };
 
 const guards = new Map<string, Guard>();
@@ -30,11 +32,22 @@ const send = (pid: number, signal: NodeJS.Signals): void => {
   }
 };
 
+// Field 22 of /proc/PID/stat (after the command name, which may hold spaces), or undefined when gone.
+const starttimeOf = (pid: number): number | undefined => {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return undefined;
+  }
+};
+
 const carryOut = async (): Promise<void> => {
   const groups: number[] = [];
   for (const g of guards.values()) {
-    if (g.action === 'signal') send(g.pid, g.signal);
-    else {
+    if (g.action === 'signal') {
+      if (g.starttime === undefined || starttimeOf(g.pid) === g.starttime) send(g.pid, g.signal);
+    } else {
       // A stopped group cannot act on TERM until it is continued.
       send(-g.pgid, 'SIGCONT');
       send(-g.pgid, 'SIGTERM');
