@@ -24,12 +24,36 @@ export type FaultTarget = {
   control?: (request: Record<string, unknown>) => Promise<Record<string, unknown>>;
   // Command targets: runs a command the suite named (recycle by command); resolves with its exit code.
   runCommand?: (argv: string[]) => Promise<number>;
+  // Where the target listens (relative vias resolve against it).
+  host?: string;
+  port?: number;
+  // Host targets: each service's path and configured activation delay (what a heal restores).
+  services?: readonly { path: string; activationDelayMs: number }[];
+  // Host targets: calls `listener` with each event the host reports (worker-activated, recycle, ...)
+  // until the returned function is called.
+  events?: (listener: (event: Record<string, unknown>) => void) => () => void;
+  // Command targets: stops the program (its stop signal, or `signal`), waits `delayMs`,
+  // starts it again with the same command and port; resolves once the new process has started. The
+  // target's pid, pids() and exit follow the new process.
+  restart?: (o: { delayMs: number; signal?: NodeJS.Signals }) => Promise<TargetRestart>;
+};
+
+// What a restart did: the old and new root pids, how the old one exited, and when (ms since the epoch).
+export type TargetRestart = {
+  oldPid: number;
+  pid: number;
+  exit: { code: number | null; signal: string | null };
+  stoppedAt: number;
+  startedAt: number;
 };
 
 // Something that must happen even if the harness dies (the watchdog does it): signal a process, or
 // kill a process group.
+// `starttime` (clock ticks since boot, /proc/PID/stat field 22) makes the watchdog act only on that very
+// process, never on another that reused its pid.
 export type Safeguard =
-  { action: 'signal'; pid: number; signal: NodeJS.Signals } | { action: 'kill-group'; pgid: number };
+  | { action: 'signal'; pid: number; signal: NodeJS.Signals; starttime?: number }
+  | { action: 'kill-group'; pgid: number };
 
 export type FaultContext = {
   target: FaultTarget;
@@ -55,6 +79,10 @@ export type Fault<Spec extends FaultSpecBase = FaultSpecBase, Active = unknown> 
   describe: (spec: Spec) => string;
   inject: (spec: Spec, ctx: FaultContext) => Promise<Active>;
   heal: (active: Active, ctx: FaultContext) => Promise<void>;
+  // Undoes what a crashed run left open, from the journal alone (no target, no context): only what
+  // outlives the harness and its target, and only processes whose identity (pid and start time) still
+  // matches. Resolves with what it did, one line each (empty: nothing to heal).
+  recover?: (active: Active) => Promise<string[]>;
 };
 
 // A fault of any kind, as the registry holds it.

@@ -1,15 +1,23 @@
 // Any program as the target (`target.command`): started with a free port when `port: auto`, its output
-// kept in the history, its process tree read from /proc.
+// kept in the history, its process tree read from /proc. A fault may restart it (stop, wait, start the
+// same command on the same port); the target then follows the new process, and only an exit that no
+// restart asked for counts as the target exiting.
 
 import { execa } from 'execa';
+import type { TargetRestart } from '../../faults/types.ts';
 import { descendants, readAllStats } from '../observe/proc.ts';
 import type { TargetSpec } from '../suite/schema.ts';
 import { freePort } from './free-port.ts';
-import { spawnGuarded } from './spawned.ts';
+import { type ExitInfo, type Spawned, spawnGuarded } from './spawned.ts';
 import type { RunningTarget } from './types.ts';
 import type { Watchdog } from './watchdog.ts';
 
 const expand = (s: string, port: number): string => s.replaceAll('{port}', String(port));
+
+// Thrown when a restart is asked of a target that is stopping or already restarting.
+export class TargetRestartError extends Error {
+  override name = 'TargetRestartError';
+}
 
 export const startCommandTarget = async (
   spec: TargetSpec,
@@ -19,14 +27,60 @@ export const startCommandTarget = async (
   const port = spec.port === 'auto' || spec.port === undefined ? await freePort(host) : spec.port;
   const argv = spec.command!.map((a) => expand(a, port));
   const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, expand(v, port)]));
-  const p = spawnGuarded(argv, { env, cwd: spec.cwd, watchdog: o.watchdog, onLine: o.onLine });
-  const stop = spec.stop ?? { signal: 'SIGTERM' as const, grace: 5000 };
+  const stopSpec = spec.stop ?? { signal: 'SIGTERM' as const, grace: 5000 };
+  const launch = () => spawnGuarded(argv, { env, cwd: spec.cwd, watchdog: o.watchdog, onLine: o.onLine });
+
+  let current: Spawned = launch();
+  // Set while a restart is under way (between stopping the old process and starting the new one).
+  let restarting: { cancel: () => void } | undefined;
+  let stopping = false;
+  let resolveExited!: (x: ExitInfo) => void;
+  const exited = new Promise<ExitInfo>((r) => (resolveExited = r));
+  // An exit counts for the target only when it is the current process's and no restart caused it.
+  const follow = (p: Spawned) =>
+    void p.exited.then((x) => {
+      if (p === current && restarting === undefined) resolveExited(x);
+    });
+  follow(current);
+
+  const restart = async (r: { delayMs: number; signal?: NodeJS.Signals }): Promise<TargetRestart> => {
+    if (stopping) throw new TargetRestartError('the target is stopping; it cannot be restarted');
+    if (restarting !== undefined) throw new TargetRestartError('the target is already being restarted');
+    const old = current;
+    let cancelled = false;
+    let wake: (() => void) | undefined;
+    restarting = {
+      cancel: () => {
+        cancelled = true;
+        wake?.();
+      },
+    };
+    try {
+      const exit = await old.stop(r.signal ?? stopSpec.signal, r.signal === 'SIGKILL' ? 0 : stopSpec.grace);
+      const stoppedAt = Date.now();
+      if (r.delayMs > 0 && !cancelled) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, r.delayMs);
+          wake = () => (clearTimeout(t), resolve());
+        });
+      }
+      if (cancelled) throw new TargetRestartError('the target was stopped during its restart');
+      current = launch();
+      follow(current);
+      return { oldPid: old.pid, pid: current.pid, exit, stoppedAt, startedAt: Date.now() };
+    } finally {
+      restarting = undefined;
+    }
+  };
+
   return {
     kind: 'command',
-    pid: p.pid,
+    get pid() {
+      return current.pid;
+    },
     host,
     port,
-    pids: async () => descendants(p.pid, await readAllStats()).map((s) => s.pid),
+    pids: async () => descendants(current.pid, await readAllStats()).map((s) => s.pid),
     role: (_pid, isRoot) => (isRoot ? 'process' : 'child'),
     runCommand: async (command) => {
       const r = await execa(
@@ -36,16 +90,20 @@ export const startCommandTarget = async (
           reject: false,
           stdin: 'ignore',
           timeout: 60_000,
-          env: { ...env, NETTCP_CHAOS_TARGET_PID: String(p.pid) },
+          env: { ...env, NETTCP_CHAOS_TARGET_PID: String(current.pid) },
         },
       );
       return r.exitCode ?? -1;
     },
-    exited: p.exited,
-    running: p.running,
-    lastLines: p.lastLines,
+    restart,
+    exited,
+    // A target between the two halves of a restart is still part of the run.
+    running: () => current.running() || restarting !== undefined,
+    lastLines: () => current.lastLines(),
     stop: async () => {
-      await p.stop(stop.signal, stop.grace);
+      stopping = true;
+      restarting?.cancel();
+      resolveExited(await current.stop(stopSpec.signal, stopSpec.grace));
     },
   };
 };

@@ -33,6 +33,8 @@ export const startHostTarget = async (
   },
 ): Promise<RunningTarget> => {
   const roles = new Map<number, string>();
+  // Faults that follow the host's events (slow-activation reads worker-activated).
+  const listeners = new Set<(e: Record<string, unknown>) => void>();
   let ready: ((e: { port: number; control: string; pid: number }) => void) | undefined;
   const readyEvent = new Promise<{ port: number; control: string; pid: number }>(
     (resolve) => (ready = resolve),
@@ -58,6 +60,7 @@ export const startHostTarget = async (
       if (e['event'] === 'worker-start' && typeof e['pid'] === 'number')
         roles.set(e['pid'], `worker ${String(e['path'])}`);
       o.onLog(toLog(e));
+      for (const l of listeners) l(e);
     },
   });
   const started = await Promise.race([
@@ -89,6 +92,11 @@ export const startHostTarget = async (
     pids: async () => descendants(p.pid, await readAllStats()).map((s) => s.pid),
     role: (pid, isRoot) => (isRoot ? 'listener' : (roles.get(pid) ?? 'child')),
     control: request,
+    services: config.services.map((s) => ({ path: s.path, activationDelayMs: s.activation.delayMs })),
+    events: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     exited: p.exited,
     running: p.running,
     lastLines: p.lastLines,
