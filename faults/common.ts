@@ -1,6 +1,8 @@
 // Schema pieces every fault spec shares.
 
+import { connect } from 'node:net';
 import * as z from 'zod';
+import { describeFailure, openSession, resolveNetTcpUrl, sameTimeouts } from '../clients/nettcp/index.ts';
 import { duration, positiveDuration, text } from '../harness/suite/fields.ts';
 
 // The fields of every fault: its kind, when it starts, and (for lasting faults) how long it lasts.
@@ -24,3 +26,72 @@ export const SIGNALS = [
   'SIGSTOP',
   'SIGCONT',
 ] as const;
+
+// Why a fault could not act (no process to choose, a command the host refused, a target that went
+// away); recorded as the fault's error in the history, the run goes on.
+export class FaultError extends Error {
+  override name = 'FaultError';
+  readonly code: string;
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+// A percentage from 1 to 100.
+export const percent = (what: string) =>
+  z.int({ error: what }).min(1, { error: what }).max(100, { error: what }).meta({ description: what });
+
+// The net.tcp URL of a path on the target.
+export const viaOf = (target: { host?: string; port?: number }, path: string): string => {
+  if (target.host === undefined || target.port === undefined)
+    throw new FaultError('FAULT_NO_ADDRESS', 'the target has no address to connect to');
+  const h = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return `net.tcp://${h}:${target.port}${path}`;
+};
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+// Polls a TCP connect to the target until it is accepted (the program listens again); resolves with the
+// ms it took, or undefined when `timeoutMs` passed or `signal` aborted first.
+export const waitListening = async (
+  target: { host?: string; port?: number },
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<number | undefined> => {
+  if (target.host === undefined || target.port === undefined) return undefined;
+  const t0 = performance.now();
+  const attempt = () =>
+    new Promise<boolean>((resolve) => {
+      const s = connect({ host: target.host!, port: target.port! });
+      const done = (ok: boolean) => (s.destroy(), resolve(ok));
+      s.setTimeout(500, () => done(false));
+      s.once('connect', () => done(true));
+      s.once('error', () => done(false));
+    });
+  while (performance.now() - t0 < timeoutMs && signal?.aborted !== true) {
+    if (await attempt()) return performance.now() - t0;
+    await sleep(50, signal);
+  }
+  return undefined;
+};
+
+// One fresh session to a path of the target (open, then end), as a measure of whether a new client gets
+// through now: how long it took, or how it failed.
+export const probeSession = async (
+  target: { host?: string; port?: number },
+  path: string,
+  timeoutMs = 1000,
+): Promise<{ ok: boolean; ms: number; failure?: string }> => {
+  const t0 = performance.now();
+  const r = await openSession(await resolveNetTcpUrl(viaOf(target, path)), sameTimeouts(timeoutMs));
+  const ms = Math.round(performance.now() - t0);
+  if (!r.ok) return { ok: false, ms, failure: describeFailure(r.failure) };
+  const end = await r.session.end();
+  return end.ok ? { ok: true, ms } : { ok: false, ms, failure: describeFailure(end.failure) };
+};

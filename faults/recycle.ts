@@ -1,11 +1,12 @@
 // recycle: replace a worker mid-flight. On the reference host, through its control channel, overlapped
 // (the new worker registers while the old one drains) or stop-start; on a program target, by a signal
-// or a command the suite names.
+// or a command the suite names, or stop-start (the program stopped and started again on its port).
+// Measured: the new worker's pid and the sessions the listener refused while it recycled.
 
 import * as z from 'zod';
 import { list, oneOf, text, urlPath } from '../harness/suite/fields.ts';
-import { faultFields, SIGNALS } from './common.ts';
-import type { Fault } from './types.ts';
+import { faultFields, SIGNALS, waitListening } from './common.ts';
+import type { Fault, FaultContext } from './types.ts';
 
 const schema = z
   .strictObject(
@@ -26,6 +27,24 @@ export type RecycleSpec = z.output<typeof schema>;
 
 type Active = { before: number[]; after: number[] };
 
+// How long a program restarted stop-start may take to listen again.
+const LISTEN_WITHIN_MS = 30_000;
+
+// Connections the host's listener has refused so far (with a fault or aborted), by reason.
+const refusedSoFar = async (ctx: FaultContext): Promise<Record<string, number>> => {
+  const s = (await ctx.target.control!({ command: 'status' })) as {
+    listener?: { counts?: { refused?: Record<string, number>; abortedPending?: number } };
+  };
+  return { ...s.listener?.counts?.refused, abortedPending: s.listener?.counts?.abortedPending ?? 0 };
+};
+
+const grown = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(b)
+      .map(([k, v]) => [k, v - (a[k] ?? 0)] as const)
+      .filter(([, d]) => d > 0),
+  );
+
 export const recycle = {
   kind: 'recycle',
   schema,
@@ -37,31 +56,48 @@ export const recycle = {
           ]
         : [];
     }
-    if (spec.mode !== undefined || spec.path !== undefined) {
-      return ['mode and path recycle the reference host; a program target recycles with signal or command'];
+    if (spec.mode === 'overlapped' || spec.path !== undefined) {
+      return [
+        'overlapped and path recycle the reference host; a program target recycles with signal, command or mode: stop-start',
+      ];
     }
-    return spec.signal === undefined && spec.command === undefined
-      ? ['a program target is recycled by a signal (signal: SIGHUP) or a command (command: [...])']
-      : [];
+    const ways = [spec.signal, spec.command, spec.mode].filter((x) => x !== undefined).length;
+    return ways === 1
+      ? []
+      : [
+          'a program target is recycled one way: a signal (signal: SIGHUP), a command (command: [...]) or mode: stop-start (stop and start it again)',
+        ];
   },
   describe: (s) =>
     s.signal !== undefined
       ? `recycle by ${s.signal}`
       : s.command !== undefined
         ? `recycle by running ${s.command.join(' ')}`
-        : `${s.mode ?? 'overlapped'} recycle of ${s.path ?? 'every service'}`,
+        : `${s.mode ?? 'overlapped'} recycle of ${s.path ?? 'the whole target'}`,
   inject: async (s, ctx) => {
     const before = await ctx.target.pids();
     if (ctx.target.kind === 'host') {
+      const refusedBefore = await refusedSoFar(ctx);
       const r = await ctx.target.control!({ command: 'recycle', path: s.path, mode: s.mode ?? 'overlapped' });
-      ctx.note({ response: r });
+      ctx.note({ ...r, refusedDuring: grown(refusedBefore, await refusedSoFar(ctx)) });
     } else if (s.signal !== undefined) {
       process.kill(ctx.target.pid, s.signal);
-    } else {
-      const code = await ctx.target.runCommand!(s.command!);
+    } else if (s.command !== undefined) {
+      const code = await ctx.target.runCommand!(s.command);
       ctx.note({ exitCode: code });
+    } else {
+      const r = await ctx.target.restart!({ delayMs: 0 });
+      const listeningMs = await waitListening(ctx.target, LISTEN_WITHIN_MS, ctx.signal);
+      ctx.note({
+        oldPid: r.oldPid,
+        newPid: r.pid,
+        listeningAfterMs:
+          listeningMs === undefined ? null : Math.round(r.startedAt - r.stoppedAt + listeningMs),
+      });
     }
-    return { before, after: await ctx.target.pids() };
+    const after = await ctx.target.pids();
+    ctx.note({ pidsBefore: before, pidsAfter: after });
+    return { before, after };
   },
   // A recycle is over once it is done; there is nothing to undo.
   heal: () => Promise.resolve(),

@@ -1,0 +1,121 @@
+// kill: send the chosen target processes a signal (SIGKILL by default), optionally restarting what was
+// killed: on the reference host a killed worker's path answers EndpointNotFound until it is recycled,
+// so a restart there is a stop-start recycle of that path; a program is started again with the same
+// command and port. An instant fault: nothing is left to heal.
+
+import * as z from 'zod';
+import { formatDuration } from '../harness/duration.ts';
+import { bool, duration, oneOf } from '../harness/suite/fields.ts';
+import { FaultError, faultFields, SIGNALS, sleep, waitListening } from './common.ts';
+import { signalIfSame, stateOf, waitFor } from './processes.ts';
+import {
+  checkSelection,
+  type Chosen,
+  chooseProcesses,
+  describeSelection,
+  selectionFields,
+  selectionTargetProblems,
+  selectOf,
+} from './select.ts';
+import type { Fault } from './types.ts';
+
+const schema = z
+  .strictObject(
+    {
+      ...faultFields('kill'),
+      ...selectionFields(),
+      signal: oneOf(SIGNALS, `a signal name (${SIGNALS.join(', ')})`).default('SIGKILL'),
+      restart: bool('whether to start what was killed again (true or false)').default(false),
+      restartAfter: duration('the wait between the kill and the restart').optional(),
+    },
+    { error: 'a kill: { at, select, path, mode, value, signal, restart, restartAfter }' },
+  )
+  .superRefine((s, ctx) => {
+    checkSelection(s, ctx);
+    if (s.restartAfter !== undefined && !s.restart)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['restartAfter'],
+        message: 'restartAfter only with restart: true',
+      });
+  })
+  .meta({ description: 'kill target processes (SIGKILL by default), optionally restarting them' });
+
+export type KillSpec = z.output<typeof schema>;
+
+type Killed = { pid: number; role: string; gone: boolean };
+type Active = { killed: Killed[]; restarted: { path?: string; pid: number }[] };
+
+// How long a killed process may take to disappear before the note says it did not.
+const GONE_WITHIN_MS = 5000;
+// How long a restarted program may take to listen again.
+const LISTEN_WITHIN_MS = 30_000;
+
+const killAll = async (chosen: readonly Chosen[], signal: NodeJS.Signals): Promise<Killed[]> => {
+  await Promise.all(chosen.map((p) => signalIfSame(p, signal)));
+  const gone = await Promise.all(
+    chosen.map((p) => waitFor(async () => (await stateOf(p)) === undefined, GONE_WITHIN_MS)),
+  );
+  return chosen.map((p, i) => ({ pid: p.pid, role: p.role, gone: gone[i]! }));
+};
+
+export const kill = {
+  kind: 'kill',
+  schema,
+  checkTarget: (s, target) => {
+    const problems = selectionTargetProblems(s, target);
+    if (!s.restart) return problems;
+    const select = selectOf(s, target);
+    if (target === 'host' && select !== 'workers') {
+      problems.push(
+        'restart on the host recycles a killed worker (stop-start); the listener cannot be restarted in place: select workers',
+      );
+    }
+    if (target === 'command' && select !== 'root') {
+      problems.push(
+        'restart starts the program again; it goes with select: root (a program restarts its own children)',
+      );
+    }
+    return problems;
+  },
+  describe: (s) =>
+    `kill ${describeSelection(s)} with ${s.signal}` +
+    (s.restart
+      ? `, restarted${s.restartAfter === undefined ? '' : ` after ${formatDuration(s.restartAfter)}`}`
+      : ''),
+  inject: async (s, ctx) => {
+    const t = ctx.target;
+    const delayMs = s.restartAfter ?? 0;
+    if (t.kind === 'command' && s.restart) {
+      const r = await t.restart!({ delayMs, signal: s.signal });
+      const listeningMs = await waitListening(t, LISTEN_WITHIN_MS, ctx.signal);
+      const killed = [{ pid: r.oldPid, role: 'process', gone: true }];
+      ctx.note({
+        killed,
+        exit: r.exit,
+        restarted: { oldPid: r.oldPid, newPid: r.pid, downMs: r.startedAt - r.stoppedAt },
+        listening: listeningMs === undefined ? false : { afterStartMs: Math.round(listeningMs) },
+      });
+      return { killed, restarted: [{ pid: r.pid }] };
+    }
+    const chosen = await chooseProcesses(s, ctx);
+    const killed = await killAll(chosen, s.signal);
+    ctx.note({ killed, signal: s.signal });
+    const restarted: Active['restarted'] = [];
+    if (s.restart) {
+      await sleep(delayMs, ctx.signal);
+      for (const path of new Set(chosen.map((c) => c.path).filter((p) => p !== undefined))) {
+        const r = (await t.control!({ command: 'recycle', path, mode: 'stop-start' })) as {
+          recycled?: { newPid: number }[];
+        };
+        const pid = r.recycled?.[0]?.newPid;
+        if (pid === undefined) throw new FaultError('FAULT_NO_RESTART', `the host did not restart ${path}`);
+        restarted.push({ path, pid });
+      }
+      ctx.note({ restarted });
+    }
+    return { killed, restarted };
+  },
+  // A kill is over once it is done; a restart already happened.
+  heal: () => Promise.resolve(),
+} satisfies Fault<KillSpec, Active>;

@@ -1,0 +1,123 @@
+// pause: SIGSTOP the chosen target processes for the duration (or stop and continue them in a duty
+// cycle), then SIGCONT. The watchdog holds a SIGCONT for each, tied to its start time, so a harness that
+// dies never leaves a process stopped; the next run's sweep continues any the journal still lists.
+
+import * as z from 'zod';
+import { formatDuration } from '../harness/duration.ts';
+import { positiveDuration, record } from '../harness/suite/fields.ts';
+import { faultDuration, faultFields } from './common.ts';
+import { signalIfSame, stateOf, waitState } from './processes.ts';
+import {
+  checkSelection,
+  type Chosen,
+  chooseProcesses,
+  describeSelection,
+  selectionFields,
+  selectionTargetProblems,
+} from './select.ts';
+import type { Fault } from './types.ts';
+
+const schema = z
+  .strictObject(
+    {
+      ...faultFields('pause'),
+      duration: faultDuration(),
+      ...selectionFields(),
+      cycle: record(
+        {
+          stopped: positiveDuration('how long each stop lasts'),
+          running: positiveDuration('how long the processes run between stops'),
+        },
+        'a duty cycle: { stopped: DURATION, running: DURATION }',
+      ).optional(),
+    },
+    { error: 'a pause: { at, duration, select, path, mode, value, cycle }' },
+  )
+  .superRefine(checkSelection)
+  .meta({
+    description: 'SIGSTOP target processes for a duration (optionally in a duty cycle), then SIGCONT',
+  });
+
+export type PauseSpec = z.output<typeof schema>;
+
+type Active = { processes: Chosen[]; stoppedAt: number; cycle?: string };
+
+// Duty cycles running now, by the token their Active carries (a timer cannot go in the journal).
+type Cycle = { timer: NodeJS.Timeout | undefined; switches: number; inFlight: Promise<void> };
+const cycles = new Map<string, Cycle>();
+let nextCycle = 0;
+
+const signalAll = async (ps: readonly Chosen[], signal: NodeJS.Signals): Promise<void> => {
+  await Promise.all(ps.map((p) => signalIfSame(p, signal)));
+};
+
+// Alternates SIGCONT and SIGSTOP until `untilMs` (ms since the epoch) or until heal clears it.
+const startCycle = (ps: readonly Chosen[], cycle: { stopped: number; running: number }, untilMs: number) => {
+  const token = `cycle-${process.pid}-${++nextCycle}`;
+  const state: Cycle = { timer: undefined, switches: 0, inFlight: Promise.resolve() };
+  cycles.set(token, state);
+  let stopped = true;
+  const step = () => {
+    if (!cycles.has(token) || Date.now() >= untilMs) return;
+    stopped = !stopped;
+    state.switches++;
+    state.inFlight = signalAll(ps, stopped ? 'SIGSTOP' : 'SIGCONT').finally(() => {
+      if (cycles.has(token)) state.timer = setTimeout(step, stopped ? cycle.stopped : cycle.running);
+    });
+  };
+  state.timer = setTimeout(step, cycle.stopped);
+  return token;
+};
+
+export const pause = {
+  kind: 'pause',
+  schema,
+  checkTarget: (s, target) => selectionTargetProblems(s, target),
+  describe: (s) =>
+    `pause ${describeSelection(s)} for ${formatDuration(s.duration)}` +
+    (s.cycle === undefined
+      ? ''
+      : ` (${formatDuration(s.cycle.stopped)} stopped, ${formatDuration(s.cycle.running)} running, repeated)`),
+  inject: async (s, ctx) => {
+    const chosen = await chooseProcesses(s, ctx);
+    // The guard is in place before the process stops.
+    for (const p of chosen)
+      ctx.safeguard({ action: 'signal', pid: p.pid, signal: 'SIGCONT', starttime: p.starttime });
+    const stoppedAt = Date.now();
+    await signalAll(chosen, 'SIGSTOP');
+    const states = await Promise.all(chosen.map((p) => waitState(p, { is: 'T' }, 2000)));
+    ctx.note({
+      paused: chosen.map((p, i) => ({ pid: p.pid, role: p.role, state: states[i] ?? 'gone' })),
+      stopped: states.filter((x) => x === 'T').length,
+    });
+    const cycle = s.cycle === undefined ? undefined : startCycle(chosen, s.cycle, stoppedAt + s.duration);
+    return { processes: chosen, stoppedAt, ...(cycle === undefined ? {} : { cycle }) };
+  },
+  heal: async (a, ctx) => {
+    let switches: number | undefined;
+    if (a.cycle !== undefined) {
+      const c = cycles.get(a.cycle);
+      cycles.delete(a.cycle);
+      clearTimeout(c?.timer);
+      switches = c?.switches;
+      // A stop already on its way lands before the SIGCONT below.
+      await c?.inFlight;
+    }
+    await signalAll(a.processes, 'SIGCONT');
+    const states = await Promise.all(a.processes.map((p) => waitState(p, { not: 'T' }, 2000)));
+    ctx.note({
+      resumed: a.processes.map((p, i) => ({ pid: p.pid, role: p.role, state: states[i] ?? 'gone' })),
+      stillStopped: states.filter((x) => x === 'T').length,
+      pausedMs: Date.now() - a.stoppedAt,
+      ...(switches === undefined ? {} : { cycleSwitches: switches }),
+    });
+  },
+  recover: async (a) => {
+    const done: string[] = [];
+    for (const p of a.processes) {
+      if ((await stateOf(p)) !== 'T') continue;
+      if (await signalIfSame(p, 'SIGCONT')) done.push(`continued pid ${p.pid} (${p.role}), left stopped`);
+    }
+    return done;
+  },
+} satisfies Fault<PauseSpec, Active>;
