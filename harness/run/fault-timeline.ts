@@ -1,5 +1,7 @@
 // The fault timeline: each fault injected at its time from the start of load and healed after its
-// duration; whatever is still active heals in reverse order when the run ends, however it ends.
+// duration; whatever is still active heals in reverse order when the run ends, however it ends. Each
+// fault's intent goes to the journal (fsynced) before it acts, then its active state and its heal, so a
+// run that starts after a crashed one can heal what this one left open.
 
 import { FAULTS } from '../../faults/index.ts';
 import type { NetworkProxy } from '../../faults/network/types.ts';
@@ -7,6 +9,7 @@ import type { AnyFault, FaultContext, FaultSpecBase, FaultTarget, Safeguard } fr
 import type { HistoryWriter } from '../history/writer.ts';
 import { seededRandom } from '../load/random.ts';
 import type { Watchdog } from '../target/watchdog.ts';
+import type { Journal } from './journal.ts';
 
 type Entry = {
   id: string;
@@ -26,6 +29,8 @@ export type FaultTimelineOptions = {
   watchdog: Watchdog;
   seed: number;
   signal: AbortSignal;
+  // Where each fault's intent, state and heal are written before it acts (absent in unit tests).
+  journal?: Journal;
   // The TCP proxy in front of the target, when the suite has network faults.
   network?: NetworkProxy;
 };
@@ -111,14 +116,41 @@ export class FaultTimeline {
     const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
     // The intent is written before the fault acts.
     h.append({ t: h.now(), ...event, type: 'intent', detail: { spec: e.spec } });
+    const journal = this.#o.journal;
+    try {
+      journal?.intent(e.id, e.spec.kind, e.label, e.spec);
+    } catch (err) {
+      // No journal, no fault: it could not be healed after a crash.
+      e.state = 'failed';
+      h.append({
+        t: h.now(),
+        ...event,
+        type: 'error',
+        detail: { during: 'journal', message: (err as Error).message },
+      });
+      return;
+    }
     e.state = 'injecting';
     this.#injected.push(e);
     try {
       e.active = await e.fault.inject(e.spec, this.#context(e));
       e.state = 'active';
+      journal?.active(e.id, e.active);
       h.append({ t: h.now(), ...event, type: 'inject', detail: { active: e.active } });
     } catch (err) {
+      // A failed inject undoes its own part; an active state the journal refused still gets healed.
+      if (e.state === 'active') {
+        h.append({
+          t: h.now(),
+          ...event,
+          type: 'error',
+          detail: { during: 'journal', message: (err as Error).message },
+        });
+        await this.#heal(e);
+        return;
+      }
       e.state = 'failed';
+      journal?.failed(e.id, (err as Error).message);
       h.append({
         t: h.now(),
         ...event,
@@ -139,8 +171,10 @@ export class FaultTimeline {
     const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
     try {
       await e.fault.heal(e.active, this.#context(e));
+      this.#o.journal?.healed(e.id);
       h.append({ t: h.now(), ...event, type: 'heal' });
     } catch (err) {
+      this.#o.journal?.healFailed(e.id, (err as Error).message);
       h.append({
         t: h.now(),
         ...event,

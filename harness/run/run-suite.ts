@@ -26,6 +26,8 @@ import { type RunningTarget, TargetStartError } from '../target/types.ts';
 import { Watchdog } from '../target/watchdog.ts';
 import { VERSION } from '../version.ts';
 import { FaultTimeline } from './fault-timeline.ts';
+import { Journal } from './journal.ts';
+import { sweepJournals } from './journal-sweep.ts';
 import { EXIT_CODES, type RunOutcome, type RunResult } from './result.ts';
 
 export type RunOptions = {
@@ -37,6 +39,8 @@ export type RunOptions = {
   onHistory?: (h: HistoryWriter) => void;
   // Renders reports into the run's folder once the result exists.
   writeReports: (r: RunResult) => Promise<void>;
+  // Sees what the journal sweep did before the run (for the console).
+  onSweep?: (lines: string[]) => void;
 };
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -105,6 +109,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
   let stopping = false;
   let target: RunningTarget | undefined;
   let timeline: FaultTimeline | undefined;
+  let journal: Journal | undefined;
   let prober: ListenerProber | undefined;
   let runner: LoadRunner | undefined;
   let proxy: NetworkProxy | undefined;
@@ -112,6 +117,11 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
   const generator = new GeneratorHealth();
   const watchdog = await Watchdog.start();
   try {
+    // What a crashed run left open is healed first; then this run's own journal.
+    const sweep = await sweepJournals();
+    for (const line of sweep.lines) log(sweep.healed > 0 ? 'warn' : 'info', line, { sweep: sweep.journals });
+    o.onSweep?.(sweep.lines);
+    journal = await Journal.open(suite.name);
     phase('starting');
     const t = suite.target;
     // A line the target printed, or an event the host reported.
@@ -240,6 +250,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
       seed,
       signal,
       network: proxy,
+      journal,
     });
     runner.start();
     timeline.start(loadStart);
@@ -282,6 +293,8 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
       phase('stopping');
       await target.stop();
     }
+    // Removed when every fault healed; otherwise left for the next run's sweep.
+    journal?.close();
     await watchdog.close();
   }
 
