@@ -1,5 +1,6 @@
-// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N]`: runs suites one after another and
-// exits 0 when each met its expectation, 1 when one did not, 3 when interrupted, 4 when a run was invalid.
+// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--dry-run]`: runs suites one after another
+// and exits 0 when each met its expectation, 1 when one did not, 3 when interrupted, 4 when a run was
+// invalid. --dry-run prints each run's resolved plan and starts nothing.
 
 import { parseArgs } from 'node:util';
 import { renderSummary } from '../../reports/console.ts';
@@ -7,11 +8,12 @@ import { buildReport } from '../../reports/json.ts';
 import { writeReports } from '../../reports/write.ts';
 import type { RunResult } from '../run/result.ts';
 import { runSuite } from '../run/run-suite.ts';
+import { planOf, renderPlan } from './dry-run.ts';
 import { attachProgress } from './progress.ts';
 import { InvalidSuites, loadSuites } from './suites.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
-export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N]
+export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--dry-run]
 
 Runs each suite: starts its target, runs load and faults, checks, writes DIR/<suite>/ with
 history.ndjson, report.json, junit.xml and report.html. Ctrl-C stops load, heals faults, stops the
@@ -19,10 +21,13 @@ target and still writes the reports (a second Ctrl-C forces).
 
   --out DIR    where runs are written (default runs)
   --json       print the reports as JSON on stdout instead of the summary
-  --seed N     the seed for payloads and random choices (overrides the suite's)`;
+  --seed N     the seed for payloads and random choices (overrides the suite's)
+  --dry-run    validate and print each run's plan (target, load and fault windows), start nothing
+
+Before each run, journals of crashed runs are swept: faults they left open are healed.`;
 
 export const runCommand = async (argv: string[]): Promise<number> => {
-  let values: { out: string; json: boolean; seed?: string; help: boolean };
+  let values: { out: string; json: boolean; seed?: string; help: boolean; 'dry-run': boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -33,6 +38,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
         json: { type: 'boolean', default: false },
         seed: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        'dry-run': { type: 'boolean', default: false },
       },
     }));
   } catch (e) {
@@ -55,6 +61,16 @@ export const runCommand = async (argv: string[]): Promise<number> => {
     if (!(e instanceof InvalidSuites)) throw e;
     process.stderr.write(`${e.lines.join('\n')}\n`);
     return ExitCode.Usage;
+  }
+
+  if (values['dry-run']) {
+    const plans = suites.map((s) => planOf(s, seed));
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(plans, null, 2)}\n`
+        : `${plans.map(renderPlan).join('\n\n')}\n\ndry run: nothing was started\n`,
+    );
+    return ExitCode.Ok;
   }
 
   const abort = new AbortController();
@@ -83,6 +99,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
         seed,
         signal: abort.signal,
         onHistory: (h) => (detach = attachProgress(h)),
+        onSweep: (lines) => process.stderr.write(`${lines.join('\n')}\n`),
         writeReports,
       });
       detach?.();

@@ -1,0 +1,162 @@
+// `nettcp-chaos run --dry-run`: the resolved plan of each suite run, without starting anything: the
+// target (its command with {port} left for the free port picked at start, or the host's settings), each
+// load's window, each fault's window and what it will do, the probe, checks and expectation. Times count
+// from the start of load, as fault `at` times do.
+
+import { FAULTS } from '../../faults/index.ts';
+import { formatDuration } from '../duration.ts';
+import { journalDir } from '../run/journal.ts';
+import type { FaultSpec, LoadSpec } from '../suite/schema.ts';
+import type { SuiteRun } from '../suite/variants.ts';
+
+// A plan as data (for --json) before it is text.
+export type Plan = {
+  suite: string;
+  file: string;
+  variant?: string;
+  seed: number | 'fresh';
+  target: string[];
+  loads: { name: string; from: number; to: number; what: string }[];
+  faults: { id: string; from: number; to: number | null; what: string }[];
+  probe: string;
+  checks: string[];
+  expect: string;
+  loadEndsAt: number;
+  // The longest the run can take after the target is ready: load, drain, settle.
+  atMostAfterReadyMs: number;
+  journal: string;
+};
+
+const d = formatDuration;
+
+// Check settings that are durations (held in ms once validated), by check.
+const DURATION_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  'listener.responsive': ['maxGap'],
+  'handles.noLeak': ['settle'],
+  latency: ['p50', 'p90', 'p99', 'max'],
+  'throughput.min': ['window'],
+};
+
+const settings = (check: string, v: Record<string, unknown>): string =>
+  Object.entries(v)
+    .map(
+      ([k, x]) =>
+        `${k} ${DURATION_SETTINGS[check]?.includes(k) === true && typeof x === 'number' ? d(x) : String(x)}`,
+    )
+    .join(', ');
+
+const loadLength = (l: LoadSpec): number =>
+  l.model === 'ramping-arrival-rate' ? l.stages.reduce((n, s) => n + s.duration, 0) : l.duration;
+
+const loadWhat = (l: LoadSpec): string => {
+  const s = l.session;
+  const model =
+    l.model === 'constant-arrival-rate'
+      ? `${l.model} ${l.rate} sessions/s`
+      : l.model === 'constant-sessions'
+        ? `${l.model} ${l.sessions} at once`
+        : `${l.model} from ${l.startRate}/s: ${l.stages.map((x) => `${x.target}/s over ${d(x.duration)}`).join(', ')}`;
+  const op = s.soap !== undefined ? `SOAP ${s.soap.operation}` : s.operation;
+  const arg = s.operation === 'sleep' || s.operation === 'cpu' ? ` ${d(s.arg)}` : '';
+  return `${model} via ${l.via}; each session ${s.calls} ${op}${arg} call(s) of ${s.payload} bytes`;
+};
+
+const targetLines = (run: SuiteRun): string[] => {
+  const t = run.suite.target;
+  if (t.host !== undefined) {
+    const h = t.host;
+    const sh = h.sharing;
+    return [
+      `the reference host on ${h.listen.host}:${h.listen.port === 0 ? 'auto (a free port picked at start)' : h.listen.port}`,
+      `sharing: listenBacklog ${sh.listenBacklog}, maxPendingConnections ${sh.maxPendingConnections}, maxPendingAccepts ${sh.maxPendingAccepts}, receiveTimeout ${d(sh.receiveTimeoutMs)}, dispatchTimeout ${d(sh.dispatchTimeoutMs)}`,
+      ...h.services.map((s) => {
+        const ops = Object.entries(s.operations).map(([op, v]) => `${op} +${d(v.latencyMs)}`);
+        return (
+          `service ${s.path}: ${s.activation.mode} activation, delay ${d(s.activation.delayMs)}; ` +
+          `maxConcurrentCalls ${s.throttle.maxConcurrentCalls}, maxConcurrentSessions ${s.throttle.maxConcurrentSessions}` +
+          (ops.length === 0 ? '' : `; ${ops.join(', ')}`) +
+          (s.preDispatchHook.latencyMs > 0 ? `; pre-dispatch hook ${d(s.preDispatchHook.latencyMs)}` : '') +
+          (s.overlappedRecycle ? '' : '; recycles stop-start only')
+        );
+      }),
+      `defects: ${h.defects.length === 0 ? 'none' : h.defects.join(', ')}`,
+      `ready: a probe session within ${d(t.ready.timeout)}`,
+    ];
+  }
+  const port =
+    t.port === 'auto' || t.port === undefined ? 'auto (a free port picked at start, as {port})' : t.port;
+  const env = Object.entries(t.env ?? {});
+  return [
+    `program: ${t.command!.join(' ')}`,
+    `port: ${port}`,
+    ...(env.length === 0 ? [] : [`env: ${env.map(([k, v]) => `${k}=${v}`).join(' ')}`]),
+    ...(t.cwd === undefined ? [] : [`cwd: ${t.cwd}`]),
+    `stop: ${t.stop?.signal ?? 'SIGTERM'}, then SIGKILL after ${d(t.stop?.grace ?? 5000)}`,
+    `ready: a probe session within ${d(t.ready.timeout)}`,
+  ];
+};
+
+// Resolves what can be resolved without starting anything.
+export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = journalDir()): Plan => {
+  const s = run.suite;
+  const loads = s.load.map((l) => ({
+    name: l.name,
+    from: l.startAt,
+    to: l.startAt + loadLength(l),
+    what: loadWhat(l),
+  }));
+  const loadEndsAt = Math.max(...loads.map((l) => l.to));
+  // Faults still active when load has drained are healed then; those not started by then never run.
+  const healedBy = loadEndsAt + s.drain;
+  const faults = (s.faults as FaultSpec[]).map((f, i) => {
+    const fault = FAULTS[f.kind]!;
+    const name = typeof f['name'] === 'string' ? `${f['name']}: ` : '';
+    const to = f.duration === undefined ? null : f.at + f.duration;
+    const warning =
+      f.at >= loadEndsAt
+        ? ' (WARNING: starts after load ends; it will not run)'
+        : to !== null && to > healedBy
+          ? ` (WARNING: healed early, at most ${d(healedBy)}, when load has drained)`
+          : '';
+    return { id: `${f.kind}#${i}`, from: f.at, to, what: `${name}${fault.describe(f)}${warning}` };
+  });
+  const settle = s.checks['handles.noLeak']?.settle ?? s.observe.interval;
+  const p = s.probe;
+  return {
+    suite: s.name,
+    file: run.file,
+    ...(run.variant === undefined ? {} : { variant: `${run.variant.name} of ${run.variant.of}` }),
+    seed: seedFlag ?? s.seed ?? 'fresh',
+    target: targetLines(run),
+    loads,
+    faults,
+    probe: `every ${d(p.interval)} (timeout ${d(p.timeout)}) via ${p.via ?? s.target.ready.via ?? s.load[0]!.via}${p.calls > 0 ? `, ${p.calls} call(s)` : ''}; observers every ${d(s.observe.interval)}`,
+    checks: Object.entries(s.checks).map(([k, v]) => `${k}: ${settings(k, v as Record<string, unknown>)}`),
+    expect: s.expect === 'pass' ? 'pass' : `fail ${s.expect.fail.join(', ')}`,
+    loadEndsAt,
+    atMostAfterReadyMs: s.observe.interval * 2 + loadEndsAt + s.drain + settle,
+    journal,
+  };
+};
+
+// The plan as text.
+export const renderPlan = (p: Plan): string => {
+  const when = (from: number, to: number | null) =>
+    to === null ? `at ${d(from)} (instant)` : `${d(from)} -> ${d(to)}`;
+  const width = Math.max(0, ...p.loads.map((l) => l.name.length), ...p.faults.map((f) => f.id.length));
+  return [
+    `${p.suite} (${p.file})${p.variant === undefined ? '' : `, variant ${p.variant}`}: seed ${p.seed === 'fresh' ? 'fresh each run' : p.seed}`,
+    '  target:',
+    ...p.target.map((l) => `    ${l}`),
+    '  load (times from the start of load):',
+    ...p.loads.map((l) => `    ${l.name.padEnd(width)}  ${when(l.from, l.to)}  ${l.what}`),
+    `  faults:${p.faults.length === 0 ? ' none' : ''}`,
+    ...p.faults.map((f) => `    ${f.id.padEnd(width)}  ${when(f.from, f.to)}  ${f.what}`),
+    `  probe: ${p.probe}`,
+    `  checks:${p.checks.length === 0 ? ' none' : ''}`,
+    ...p.checks.map((c) => `    ${c}`),
+    `  expect: ${p.expect}`,
+    `  load ends at ${d(p.loadEndsAt)}; the run takes at most ${d(p.atMostAfterReadyMs)} once the target is ready (baseline, load, drain, settle)`,
+    `  fault journal: ${p.journal} (journals of crashed runs are swept at the start)`,
+  ].join('\n');
+};
