@@ -116,6 +116,18 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
         issues.push({ path: ['faults', i], message: m });
     });
   }
+  // A fault's path on the host names one of its services.
+  const services = isObj(target) && isObj(target['host']) ? target['host']['services'] : undefined;
+  if (Array.isArray(raw['faults']) && targetKind === 'host' && Array.isArray(services)) {
+    const paths = services.flatMap((s) => (isObj(s) && typeof s['path'] === 'string' ? [s['path']] : []));
+    raw['faults'].forEach((f, i) => {
+      if (!isObj(f) || typeof f['path'] !== 'string' || paths.includes(f['path'])) return;
+      issues.push({
+        path: ['faults', i, 'path'],
+        message: `expected one of the host's service paths (${paths.join(', ')}), got ${JSON.stringify(f['path'])}`,
+      });
+    });
+  }
   // Load names are unique; they label reports.
   if (Array.isArray(raw['load'])) {
     const seen = new Map<string, number>();
