@@ -144,14 +144,16 @@ export const renderPlan = (p: Plan): string => {
   const when = (from: number, to: number | null) =>
     to === null ? `at ${d(from)} (instant)` : `${d(from)} -> ${d(to)}`;
   const width = Math.max(0, ...p.loads.map((l) => l.name.length), ...p.faults.map((f) => f.id.length));
+  const windows = [...p.loads.map((l) => when(l.from, l.to)), ...p.faults.map((f) => when(f.from, f.to))];
+  const span = Math.max(0, ...windows.map((w) => w.length));
   return [
     `${p.suite} (${p.file})${p.variant === undefined ? '' : `, variant ${p.variant}`}: seed ${p.seed === 'fresh' ? 'fresh each run' : p.seed}`,
     '  target:',
     ...p.target.map((l) => `    ${l}`),
     '  load (times from the start of load):',
-    ...p.loads.map((l) => `    ${l.name.padEnd(width)}  ${when(l.from, l.to)}  ${l.what}`),
+    ...p.loads.map((l) => `    ${l.name.padEnd(width)}  ${when(l.from, l.to).padEnd(span)}  ${l.what}`),
     `  faults:${p.faults.length === 0 ? ' none' : ''}`,
-    ...p.faults.map((f) => `    ${f.id.padEnd(width)}  ${when(f.from, f.to)}  ${f.what}`),
+    ...p.faults.map((f) => `    ${f.id.padEnd(width)}  ${when(f.from, f.to).padEnd(span)}  ${f.what}`),
     `  probe: ${p.probe}`,
     `  checks:${p.checks.length === 0 ? ' none' : ''}`,
     ...p.checks.map((c) => `    ${c}`),
