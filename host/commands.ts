@@ -1,7 +1,10 @@
 // The control commands, run against the host's routes (the control channel and RunningHost.command).
 
 import type { ControlRequest } from './control/requests.ts';
+import { HostError, HostErrorCode } from './errors.ts';
 import type { EventSink } from './events.ts';
+import { ForwardRoute } from './listener/forward-route.ts';
+import type { Route } from './listener/route.ts';
 import type { RecycleResult, ServiceRoute } from './listener/service-route.ts';
 import type { HostStatus } from './status.ts';
 
@@ -9,17 +12,30 @@ import type { HostStatus } from './status.ts';
 const WORKER_ANSWER_MS = 5000;
 
 export type CommandContext = {
-  routes: ServiceRoute[];
-  routeOf: (path: string) => ServiceRoute;
+  routes: Route[];
+  routeOf: (path: string) => Route;
   status: () => Promise<HostStatus>;
   events: EventSink;
+};
+
+// The route of a command that acts on workers; a forwarding route has none.
+const workerRoute = (r: Route, command: string): ServiceRoute => {
+  if (r instanceof ForwardRoute)
+    throw new HostError(
+      HostErrorCode.Forwarding,
+      `${r.path} forwards to ${r.forward.to} and has no worker to ${command}`,
+    );
+  return r;
 };
 
 export const runCommand = async (req: ControlRequest, c: CommandContext): Promise<unknown> => {
   if (req.command === 'status') return c.status();
   if (req.command === 'recycle') {
-    // Without a path, every service, one after the other.
-    const targets = req.path === undefined ? c.routes : [c.routeOf(req.path)];
+    // Without a path, every service with workers, one after the other (forwarding routes have none).
+    const targets =
+      req.path === undefined
+        ? c.routes.filter((r): r is ServiceRoute => !(r instanceof ForwardRoute))
+        : [workerRoute(c.routeOf(req.path), 'recycle')];
     c.events({
       event: 'control',
       command: 'recycle',
@@ -30,17 +46,16 @@ export const runCommand = async (req: ControlRequest, c: CommandContext): Promis
     for (const r of targets) recycled.push(await r.recycle(req.mode ?? 'overlapped'));
     return { recycled };
   }
-  const route = c.routeOf(req.path);
   const { command, path } = req;
+  if (command === 'pause' || command === 'resume') {
+    const route = c.routeOf(path);
+    if (command === 'pause') route.pause();
+    else route.resume();
+    c.events({ event: 'control', command, path });
+    return { path, paused: command === 'pause' };
+  }
+  const route = workerRoute(c.routeOf(path), command);
   switch (req.command) {
-    case 'pause':
-      route.pause();
-      c.events({ event: 'control', command, path });
-      return { path, paused: true };
-    case 'resume':
-      route.resume();
-      c.events({ event: 'control', command, path });
-      return { path, paused: false };
     case 'set-activation-delay': {
       const once = req.once ?? false;
       route.setActivationDelay(req.ms, once);

@@ -5,12 +5,15 @@ import * as z from 'zod';
 import { OPERATIONS } from '../protocol/index.ts';
 import {
   DEFAULT_CONTENT_TYPES,
+  DEFAULT_FORWARD_CONNECT_TIMEOUT_MS,
   DEFAULT_SHARING,
   DEFAULT_THROTTLE,
   DEFECTS,
+  FORWARD_VIA_MODES,
   type HostConfig,
 } from './config.ts';
 import { HostError, HostErrorCode } from './errors.ts';
+import { isLoopbackHost, parseUpstream } from './listener/upstream.ts';
 import { describeIssues, ms } from './validation.ts';
 
 // The environment variable that may carry the configuration (JSON) instead of a file.
@@ -18,6 +21,46 @@ export const CONFIG_ENV = 'NETTCP_CHAOS_HOST_CONFIG';
 
 const positive = (what: string) => z.int({ error: what }).positive({ error: what });
 const latency = z.strictObject({ latencyMs: ms('added latency') }, { error: '{ latencyMs }' });
+
+const UPSTREAM = 'a net.tcp address: net.tcp://HOST[:PORT]/PATH';
+const upstream = z
+  .string({ error: UPSTREAM })
+  .refine((s) => parseUpstream(s) !== undefined, { error: UPSTREAM });
+
+// `forward: "net.tcp://..."`, or the object with the via mode and the connect bound.
+const forward = z
+  .union(
+    [
+      upstream.transform((to) => ({ to })),
+      z.strictObject({
+        to: upstream,
+        via: z.enum(FORWARD_VIA_MODES, { error: '"pass" or "rewrite"' }).optional(),
+        connectTimeoutMs: positive('a positive number of milliseconds').optional(),
+      }),
+    ],
+    { error: `${UPSTREAM}, or { to, via: pass | rewrite, connectTimeoutMs }` },
+  )
+  .transform((f) => ({
+    to: f.to,
+    via: 'via' in f && f.via !== undefined ? f.via : ('pass' as const),
+    connectTimeoutMs:
+      'connectTimeoutMs' in f && f.connectTimeoutMs !== undefined
+        ? f.connectTimeoutMs
+        : DEFAULT_FORWARD_CONNECT_TIMEOUT_MS,
+  }));
+
+// The service fields that configure its worker. A forwarding service runs none: it may carry them with
+// their defaults (the YAML form fills them in), any other value is refused.
+const WORKER_FIELDS = [
+  'throttle',
+  'activation',
+  'operations',
+  'preDispatchHook',
+  'contentTypes',
+  'maxMessageSize',
+  'overlappedRecycle',
+  'drainTimeoutMs',
+] as const;
 
 const service = z.strictObject(
   {
@@ -50,6 +93,7 @@ const service = z.strictObject(
     maxMessageSize: positive('a positive size in bytes').default(65536),
     overlappedRecycle: z.boolean({ error: 'true or false' }).default(true),
     drainTimeoutMs: ms('drain bound').optional(),
+    forward: forward.optional(),
   },
   { error: 'a service: { path, ... }' },
 );
@@ -89,6 +133,7 @@ const schema = z
         .array(z.enum(DEFECTS, { error: `a defect (${DEFECTS.join(', ')})` }), { error: 'a list of defects' })
         .default([]),
       controlSocket: z.string({ error: 'a path for the control socket' }).min(1).optional(),
+      allowRemote: z.boolean({ error: 'true or false' }).optional(),
     },
     { error: 'a host configuration object' },
   )
@@ -104,6 +149,26 @@ const schema = z
           message: 'a path no other service registers',
         });
       seen.add(key);
+      if (s.forward !== undefined) {
+        const bare = service.parse({ path: s.path });
+        for (const f of WORKER_FIELDS) {
+          if (JSON.stringify(s[f]) === JSON.stringify(bare[f])) continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['services', i, f],
+            input: s[f],
+            message: `no ${f} beside forward (a service that forwards to an upstream runs no worker)`,
+          });
+        }
+      }
+      const up = s.forward === undefined ? undefined : parseUpstream(s.forward.to);
+      if (up !== undefined && !isLoopbackHost(up.host) && h.allowRemote !== true)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'forward'],
+          input: s.forward!.to,
+          message: 'a loopback upstream (127.0.0.0/8, ::1 or localhost) unless allowRemote is true',
+        });
     });
   });
 

@@ -63,6 +63,23 @@ export type ServiceConfig = {
   // How long a worker being replaced may drain its sessions before it is stopped (WAS's
   // shutdownTimeLimit); absent: DEFAULT_DRAIN_TIMEOUT_MS.
   drainTimeoutMs?: number;
+  // Present: the path is served by an upstream net.tcp service instead of a worker (the fields above
+  // are then not used): the listener connects to it, replays the bytes it read and splices both ways.
+  forward?: ForwardConfig;
+};
+
+// How the Via record reaches an upstream: `pass` replays it as the client sent it (what SMSvcHost hands
+// a worker); `rewrite` replaces it with the upstream's own address (the part of the client's path below
+// the route's path appended), for upstreams whose paths differ or that compare the host and port.
+export const FORWARD_VIA_MODES = ['pass', 'rewrite'] as const;
+export type ForwardViaMode = (typeof FORWARD_VIA_MODES)[number];
+
+export type ForwardConfig = {
+  // The upstream's address, net.tcp://HOST[:PORT]/PATH (port 808 when absent, as for any net.tcp URI).
+  to: string;
+  via: ForwardViaMode;
+  // Connecting to the upstream must succeed within this, else the client gets EndpointUnavailable.
+  connectTimeoutMs: number;
 };
 
 export type HostConfig = {
@@ -72,6 +89,8 @@ export type HostConfig = {
   defects: Defect[];
   // The control channel's Unix socket; chosen by the host when absent.
   controlSocket?: string;
+  // Whether forwarding routes may point outside loopback (absent: loopback only).
+  allowRemote?: boolean;
 };
 
 // Defaults of .NET 4.x on a 1-CPU box where the docs give per-CPU values; suites should pin their own.
@@ -90,6 +109,9 @@ export const DEFAULT_THROTTLE: Readonly<ThrottleConfig> = Object.freeze({
 
 // WAS's shutdownTimeLimit default.
 export const DEFAULT_DRAIN_TIMEOUT_MS = 90_000;
+
+// How long a forwarding route waits for its upstream to accept a connection.
+export const DEFAULT_FORWARD_CONNECT_TIMEOUT_MS = 5000;
 
 // The content type NetTcpBinding uses.
 export const DEFAULT_CONTENT_TYPES: readonly string[] = Object.freeze(['application/soap+msbinsession1']);

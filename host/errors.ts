@@ -16,6 +16,8 @@ export const HostErrorCode = {
   Busy: 'HOST_BUSY',
   // The command needs a running worker and the path has none.
   NoWorker: 'HOST_NO_WORKER',
+  // The command acts on a path's workers, and the path forwards to an upstream instead.
+  Forwarding: 'HOST_FORWARDING',
   // A worker did not answer in time (its event loop is busy, or it is gone).
   WorkerUnresponsive: 'HOST_WORKER_UNRESPONSIVE',
   // The host is shutting down or has shut down.

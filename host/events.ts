@@ -39,6 +39,23 @@ export type HostEventBody =
     } & Worker)
   // A connection refused by the listener: with a fault record, or aborted (fault null).
   | { event: 'refused'; fault: FaultName | null; reason: string; id?: number; path?: string; via?: string }
+  // A connection on a forwarding route is spliced to its upstream (ms: from the preamble read to
+  // connected); `via` is the via the upstream was sent.
+  | { event: 'forward-open'; path: string; id: number; to: string; via: string; ms: number }
+  // The upstream could not be reached; the client got EndpointUnavailable.
+  | { event: 'forward-failed'; path: string; id: number; to: string; reason: string; ms: number }
+  // A spliced connection closed: how, which side first, and the bytes each way (the replayed preamble in up).
+  | {
+      event: 'forward-closed';
+      path: string;
+      id: number;
+      how: 'ended' | 'reset' | 'error' | 'closed';
+      side?: 'client' | 'upstream';
+      reason?: string;
+      up: number;
+      down: number;
+      ms: number;
+    }
   | { event: 'recycle-start'; path: string; mode: RecycleMode; oldPid: number | null }
   | { event: 'recycle'; path: string; mode: RecycleMode; oldPid: number | null; newPid: number; ms: number }
   | { event: 'recycle-failed'; path: string; mode: RecycleMode; reason: string }

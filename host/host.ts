@@ -12,6 +12,8 @@ import { Acceptor, type AcceptTicket } from './listener/acceptor.ts';
 import { Connection } from './listener/connection.ts';
 import { readPreamble } from './listener/preamble-read.ts';
 import { RouteTable, routeKeyOf, routeUri } from './listener/routes.ts';
+import { ForwardRoute } from './listener/forward-route.ts';
+import type { Route } from './listener/route.ts';
 import { ServiceRoute } from './listener/service-route.ts';
 import { abortConnection, sendFault } from './refuse.ts';
 import { type HostStatus, statusOf } from './status.ts';
@@ -42,10 +44,18 @@ export type RunningHost = {
 
 // Starts the host; resolves once it listens and every startup service is active.
 export const startHost = async (config: HostConfig, options: StartHostOptions = {}): Promise<RunningHost> => {
-  const counts = { refused: {} as Record<string, number>, dispatched: 0, dispatchFailed: 0 };
+  const counts = {
+    refused: {} as Record<string, number>,
+    dispatched: 0,
+    dispatchFailed: 0,
+    forwarded: 0,
+    forwardFailed: 0,
+  };
   const emit: EventSink = (e) => {
     if (e.event === 'dispatch') counts.dispatched++;
     else if (e.event === 'dispatch-failed') counts.dispatchFailed++;
+    else if (e.event === 'forward-open') counts.forwarded++;
+    else if (e.event === 'forward-failed') counts.forwardFailed++;
     else if (e.event === 'refused') {
       const k = e.fault ?? e.reason;
       counts.refused[k] = (counts.refused[k] ?? 0) + 1;
@@ -57,7 +67,7 @@ export const startHost = async (config: HostConfig, options: StartHostOptions = 
     emit({ event: 'refused', fault, reason, id: conn.id, via: conn.preamble.via });
   };
 
-  const routes = new RouteTable<ServiceRoute>();
+  const routes = new RouteTable<Route>();
   const ctx = {
     sharing: config.sharing,
     defects: config.defects,
@@ -65,8 +75,11 @@ export const startHost = async (config: HostConfig, options: StartHostOptions = 
     refuse,
     onOverlappedRecycle: () => acceptor.wedge(),
   };
-  const all = config.services.map((s) => {
-    const r = new ServiceRoute(s, ctx);
+  const all = config.services.map((s): Route => {
+    const r =
+      s.forward === undefined
+        ? new ServiceRoute(s, ctx)
+        : new ForwardRoute({ ...s, forward: s.forward }, ctx);
     routes.add(s.path, r, s.host);
     return r;
   });
@@ -146,7 +159,7 @@ export const startHost = async (config: HostConfig, options: StartHostOptions = 
       await control?.close();
     })());
 
-  const routeOf = (path: string): ServiceRoute => {
+  const routeOf = (path: string): Route => {
     const r = all.find((x) => x.path === path);
     if (r === undefined) throw new HostError(HostErrorCode.UnknownPath, `no service registers ${path}`);
     return r;

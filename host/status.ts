@@ -5,7 +5,8 @@ import type { HostErrorCodeValue } from './errors.ts';
 import { isHostError } from './errors.ts';
 import type { WorkerReport } from './ipc.ts';
 import type { Acceptor, AcceptorCounts } from './listener/acceptor.ts';
-import type { RouteStatus, ServiceRoute } from './listener/service-route.ts';
+import type { Route } from './listener/route.ts';
+import type { RouteStatus } from './listener/service-route.ts';
 
 // How long status waits for each worker's report.
 const REPORT_TIMEOUT_MS = 500;
@@ -41,6 +42,9 @@ export type HostStatus = {
       dispatched: number;
       // Hand-offs that failed or timed out: each logged "this handle is now leaked".
       dispatchFailed: number;
+      // Connections spliced to a forwarding route's upstream, and those refused because it was unreachable.
+      forwarded: number;
+      forwardFailed: number;
     };
   };
   routes: RouteStatus[];
@@ -52,8 +56,14 @@ export type StatusSources = {
   host: string;
   control: string;
   acceptor: Acceptor;
-  counts: { refused: Record<string, number>; dispatched: number; dispatchFailed: number };
-  routes: ServiceRoute[];
+  counts: {
+    refused: Record<string, number>;
+    dispatched: number;
+    dispatchFailed: number;
+    forwarded: number;
+    forwardFailed: number;
+  };
+  routes: Route[];
 };
 
 export const statusOf = async (s: StatusSources): Promise<HostStatus> => {

@@ -1,5 +1,5 @@
 // A connection the listener has read a preamble from, until it leaves the listener: handed off to a
-// worker, refused with a fault, or aborted. Each way out is taken once.
+// worker, spliced to an upstream, refused with a fault, or aborted. Each way out is taken once.
 
 import type { Socket } from 'node:net';
 import { encodeRecord, type FaultName, faultUri, type Preamble } from '../../protocol/index.ts';
@@ -48,6 +48,14 @@ export class Connection {
   handedOff(): void {
     if (!this.#leave()) return;
     this.socket.destroy();
+  }
+
+  // The listener splices it to an upstream (a forwarding route): it leaves the listener's accounting but
+  // the socket stays open, read again by the splice.
+  forwarded(): boolean {
+    if (!this.#leave()) return false;
+    if (this.#stopped) resumeReading(this.socket);
+    return true;
   }
 
   // Refuses as a .NET framing server does: fault, half-close, drain, close; or a reset without a fault.

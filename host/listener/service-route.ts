@@ -1,7 +1,13 @@
 // One registered path and the workers behind it: routing a connection to the registered worker,
 // on-demand activation, the registration closed by a failed hand-off, pause, and recycles.
 
-import { DEFAULT_DRAIN_TIMEOUT_MS, type Defect, type ServiceConfig, type SharingConfig } from '../config.ts';
+import {
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  type Defect,
+  type ForwardViaMode,
+  type ServiceConfig,
+  type SharingConfig,
+} from '../config.ts';
 import { HostError, HostErrorCode } from '../errors.ts';
 import type { EventSink, RecycleMode, WorkerStartReason } from '../events.ts';
 import type { ActivationOrder } from '../ipc.ts';
@@ -24,9 +30,22 @@ export type RouteStatus = {
   path: string;
   paused: boolean;
   // registered: a worker takes connections; activating: one is starting; recycling: a stop-start gap;
-  // unregistered: none (a startup service whose registration was closed); idle: on-demand, none yet.
-  state: 'registered' | 'activating' | 'recycling' | 'unregistered' | 'idle';
+  // unregistered: none (a startup service whose registration was closed); idle: on-demand, none yet;
+  // forwarding: no worker, connections are spliced to an upstream.
+  state: 'registered' | 'activating' | 'recycling' | 'unregistered' | 'idle' | 'forwarding';
   workerPid: number | null;
+  // Forwarding routes only.
+  forward?: ForwardStatus;
+};
+
+// A forwarding route's upstream and its spliced connections.
+export type ForwardStatus = {
+  to: string;
+  via: ForwardViaMode;
+  // Spliced now; spliced since the start; refused because the upstream could not be reached.
+  open: number;
+  opened: number;
+  failed: number;
 };
 
 export class ServiceRoute {
