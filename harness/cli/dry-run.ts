@@ -70,6 +70,8 @@ const targetLines = (run: SuiteRun): string[] => {
       `the reference host on ${h.listen.host}:${h.listen.port === 0 ? 'auto (a free port picked at start)' : h.listen.port}`,
       `sharing: listenBacklog ${sh.listenBacklog}, maxPendingConnections ${sh.maxPendingConnections}, maxPendingAccepts ${sh.maxPendingAccepts}, receiveTimeout ${d(sh.receiveTimeoutMs)}, dispatchTimeout ${d(sh.dispatchTimeoutMs)}`,
       ...h.services.map((s) => {
+        if (s.forward !== undefined)
+          return `service ${s.path}: forwarded to ${s.forward.to} (via ${s.forward.via}, connect within ${d(s.forward.connectTimeoutMs)})`;
         const ops = Object.entries(s.operations).map(([op, v]) => `${op} +${d(v.latencyMs)}`);
         return (
           `service ${s.path}: ${s.activation.mode} activation, delay ${d(s.activation.delayMs)}; ` +
