@@ -4,6 +4,7 @@
 
 import { isLoopbackIp } from '../../clients/loopback.ts';
 import { FAULTS } from '../../faults/index.ts';
+import { hostBlockProblems } from './host-schema.ts';
 
 export type RawIssue = { path: (string | number)[]; message: string; key?: boolean };
 
@@ -40,6 +41,15 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
             key: true,
           });
         }
+      }
+      // A service runs a worker or forwards; a forward outside loopback needs both allowRemotes.
+      for (const p of hostBlockProblems(target['host']))
+        issues.push({ path: ['target', 'host', ...p.path], message: p.message, key: true });
+      if (isObj(target['host']) && target['host']['allowRemote'] === true && !allowRemote) {
+        issues.push({
+          path: ['target', 'host', 'allowRemote'],
+          message: 'the host may forward outside loopback only when the suite sets allowRemote: true as well',
+        });
       }
       const listen = isObj(target['host']) ? target['host']['listen'] : undefined;
       if (typeof listen === 'string' && !allowRemote) {

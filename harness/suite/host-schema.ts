@@ -4,12 +4,16 @@
 import * as z from 'zod';
 import {
   DEFAULT_CONTENT_TYPES,
+  DEFAULT_FORWARD_CONNECT_TIMEOUT_MS,
   DEFAULT_SHARING,
   DEFAULT_THROTTLE,
   DEFECTS,
+  FORWARD_VIA_MODES,
+  type ForwardConfig,
   type HostConfig,
   type ServiceConfig,
 } from '../../host/config.ts';
+import { isLoopbackHost, parseUpstream } from '../../host/listener/upstream.ts';
 import { OPERATIONS } from '../../protocol/index.ts';
 import {
   bool,
@@ -58,6 +62,54 @@ const operationSettings = record(
   'operation settings: { latency: DURATION }',
 );
 
+const UPSTREAM = 'an upstream net.tcp address such as net.tcp://127.0.0.1:9000/orders';
+const upstream = z
+  .string({ error: UPSTREAM })
+  .refine((u) => parseUpstream(u) !== undefined, { error: UPSTREAM })
+  .meta({ description: UPSTREAM });
+
+// `forward: net.tcp://...`, or the long form with the via mode and the connect bound.
+const forward = z
+  .union(
+    [
+      upstream,
+      record(
+        {
+          to: upstream,
+          via: oneOf(
+            FORWARD_VIA_MODES,
+            "pass (the client's via, as sent) or rewrite (the upstream's own address)",
+          ).default('pass'),
+          connectTimeout: positiveDuration('how long connecting to the upstream may take').prefault(
+            `${DEFAULT_FORWARD_CONNECT_TIMEOUT_MS / 1000}s`,
+          ),
+        },
+        'a forward: { to: net.tcp://..., via: pass | rewrite, connectTimeout: DURATION }',
+      ),
+    ],
+    { error: `${UPSTREAM}, or { to, via: pass | rewrite, connectTimeout }` },
+  )
+  .transform((f): ForwardConfig =>
+    typeof f === 'string'
+      ? { to: f, via: 'pass', connectTimeoutMs: DEFAULT_FORWARD_CONNECT_TIMEOUT_MS }
+      : { to: f.to, via: f.via, connectTimeoutMs: f.connectTimeout },
+  )
+  .meta({
+    description: `an upstream that serves this path instead of a worker: ${UPSTREAM}, or { to, via: pass | rewrite, connectTimeout }`,
+  });
+
+// The service fields that configure a worker, as the YAML names them; a forwarding service has none.
+export const WORKER_SERVICE_FIELDS = [
+  'throttle',
+  'activation',
+  'operations',
+  'preDispatchHook',
+  'contentTypes',
+  'maxMessageSize',
+  'overlappedRecycle',
+  'drainTimeout',
+] as const;
+
 const service = record(
   {
     path: urlPath(),
@@ -96,8 +148,9 @@ const service = record(
     overlappedRecycle: bool('whether recycles may overlap (true or false)').default(true),
     host: text('the host name this service registers for (any host when absent)').optional(),
     drainTimeout: positiveDuration('how long a recycled worker may drain its sessions').optional(),
+    forward: forward.optional(),
   },
-  'a service: { path, host, throttle, activation, operations, preDispatchHook, contentTypes, maxMessageSize, overlappedRecycle, drainTimeout }',
+  'a service: { path, host, throttle, activation, operations, preDispatchHook, contentTypes, maxMessageSize, overlappedRecycle, drainTimeout }, or { path, host, forward }',
 );
 
 // The `target.host` block.
@@ -107,8 +160,9 @@ export const hostSchema = record(
     sharing: sharing.prefault({}),
     services: list(service, 'a list of services, each with a path', 1),
     defects: list(oneOf(DEFECTS), `a list of defects (${DEFECTS.join(', ')})`).default([]),
+    allowRemote: bool('whether forwarding routes may point outside loopback (true or false)').default(false),
   },
-  'the reference host: { listen, sharing, services, defects }',
+  'the reference host: { listen, sharing, services, defects, allowRemote }',
 )
   .superRefine((h, ctx) => {
     const seen = new Map<string, number>();
@@ -122,6 +176,14 @@ export const hostSchema = record(
         });
       }
       seen.set(s.path, i);
+      const up = s.forward === undefined ? undefined : parseUpstream(s.forward.to);
+      if (up !== undefined && !h.allowRemote && !isLoopbackHost(up.host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', i, 'forward'],
+          message: 'a loopback upstream (127.0.0.0/8, ::1 or localhost) unless allowRemote is true',
+        });
+      }
     });
   })
   .transform((h): HostConfig => ({
@@ -146,6 +208,23 @@ export const hostSchema = record(
       overlappedRecycle: s.overlappedRecycle,
       ...(s.host === undefined ? {} : { host: s.host }),
       ...(s.drainTimeout === undefined ? {} : { drainTimeoutMs: s.drainTimeout }),
+      ...(s.forward === undefined ? {} : { forward: s.forward }),
     })),
     defects: [...new Set(h.defects)],
+    ...(h.allowRemote ? { allowRemote: true } : {}),
   }));
+
+// Cross-field problems of a raw `target.host` block that the schema cannot see once defaults are filled
+// in: a service with forward and a worker's settings.
+export const hostBlockProblems = (raw: unknown): { path: (string | number)[]; message: string }[] => {
+  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { services?: unknown }).services))
+    return [];
+  return (raw as { services: unknown[] }).services.flatMap((s, i) => {
+    if (typeof s !== 'object' || s === null || (s as { forward?: unknown }).forward === undefined) return [];
+    const given = WORKER_SERVICE_FIELDS.filter((f) => (s as Record<string, unknown>)[f] !== undefined);
+    return given.map((f) => ({
+      path: ['services', i, f],
+      message: `${f} goes with a service run by a worker, not one that forwards to an upstream (forward is set); remove one of them`,
+    }));
+  });
+};
