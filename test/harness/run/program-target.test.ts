@@ -3,7 +3,7 @@ import { access, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { readAllStats } from '../../../harness/observe/proc.ts';
+import { descendants, readAllStats } from '../../../harness/observe/proc.ts';
 import { CLI, runCli } from '../../helpers/cli.ts';
 
 const suite = (name: string) => `test/fixtures/suites/${name}.yaml`;
@@ -12,28 +12,39 @@ const report = async (out: string, name: string) =>
   JSON.parse(await readFile(join(out, name, 'report.json'), 'utf8')) as {
     outcome: { result: string; exitCode: number };
     verdicts: { check: string; status: string; summary: string }[];
+    target: { pid?: number };
   };
 
 const statusOf = (r: Awaited<ReturnType<typeof report>>, check: string) =>
   r.verdicts.find((v) => v.check === check)?.status;
 
-// Our processes still alive: fixture programs and watchdogs started by these tests.
-const programPids = async (): Promise<number[]> => {
-  const pids: number[] = [];
-  for (const s of await readAllStats()) {
-    if (s.state === 'Z') continue;
-    const cmd = await readFile(`/proc/${s.pid}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes('test/fixtures/programs/') || cmd.includes('watchdog-main.ts')) pids.push(s.pid);
-  }
-  return pids;
+// Processes still alive out of `pids` (each with its start time, so a reused pid is not mistaken).
+type Known = { pid: number; starttime: number };
+const stillAlive = async (known: readonly Known[]): Promise<number[]> => {
+  const now = await readAllStats();
+  return known
+    .filter((k) => now.some((s) => s.pid === k.pid && s.starttime === k.starttime && s.state !== 'Z'))
+    .map((k) => k.pid);
 };
 
-const waitNone = async (ms: number): Promise<number[]> => {
+// Every process in the target's process group (the target runs in a group of its own).
+const groupOf = async (pgid: number): Promise<Known[]> =>
+  (await readAllStats())
+    .filter((s) => s.pgrp === pgid && s.state !== 'Z')
+    .map((s) => ({ pid: s.pid, starttime: s.starttime }));
+
+// A run's processes: the harness's descendants (target group, watchdog) while it runs.
+const harnessTree = async (harness: number): Promise<Known[]> =>
+  descendants(harness, await readAllStats())
+    .filter((s) => s.pid !== harness)
+    .map((s) => ({ pid: s.pid, starttime: s.starttime }));
+
+const waitGone = async (known: readonly Known[], ms: number): Promise<number[]> => {
   const end = Date.now() + ms;
-  let left = await programPids();
+  let left = await stillAlive(known);
   while (left.length > 0 && Date.now() < end) {
     await new Promise((r) => setTimeout(r, 100));
-    left = await programPids();
+    left = await stillAlive(known);
   }
   return left;
 };
@@ -55,7 +66,8 @@ t.test(
       /never answered again after recycle by SIGHUP/,
     );
     t.equal(statusOf(wedged, 'handles.noLeak'), 'pass');
-    t.same(await waitNone(3000), [], 'no process left behind');
+    for (const rep of [leaky, wedged])
+      t.same(await groupOf(rep.target.pid!), [], 'the target left no process behind');
   },
 );
 
@@ -84,6 +96,8 @@ t.test('SIGINT stops load, stops the target, writes the reports and exits 3', as
     });
   });
   await new Promise((r) => setTimeout(r, 1500));
+  const tree = await harnessTree(child.pid!);
+  t.ok(tree.length >= 2, 'the target and the watchdog are running');
   child.kill('SIGINT');
   const r = await child;
   t.equal(r.exitCode, 3);
@@ -92,7 +106,7 @@ t.test('SIGINT stops load, stops the target, writes the reports and exits 3', as
   t.equal(rep.outcome.result, 'interrupted');
   t.equal(rep.outcome.exitCode, 3);
   await access(join(out, 'long-program', 'junit.xml'));
-  t.same(await waitNone(5000), [], 'no process left behind');
+  t.same(await waitGone(tree, 5000), [], 'no process left behind');
 });
 
 t.test('SIGKILL of the harness leaves no process behind', async (t) => {
@@ -103,8 +117,9 @@ t.test('SIGKILL of the harness leaves no process behind', async (t) => {
       if (d.toString().includes(' load ')) resolve();
     });
   });
-  t.ok((await programPids()).length >= 2, 'the target and the watchdog are running');
+  const tree = await harnessTree(child.pid!);
+  t.ok(tree.length >= 2, 'the target and the watchdog are running');
   child.kill('SIGKILL');
   await child;
-  t.same(await waitNone(8000), [], 'the watchdog took the target down');
+  t.same(await waitGone(tree, 8000), [], 'the watchdog took the target down');
 });
