@@ -1,6 +1,8 @@
-// The project's own client (clients/nettcp and the SOAP codec) calling the real CoreWCF service.
+// The project's own client (clients/nettcp and the SOAP codec) calling the real CoreWCF service, directly
+// and through the reference host's forwarding route.
 
 import t from 'tap';
+import { spawnHost } from '../../host/spawn.ts';
 import { openSession, resolveNetTcpUrl } from '../../clients/nettcp/index.ts';
 import { createSoapCodec, type SoapEncodingName } from '../../protocol/index.ts';
 import { skipReasons, startService, type RunningService } from './programs.ts';
@@ -98,3 +100,41 @@ t.test('an encoding the endpoint does not speak is refused at the preamble', { s
   );
   t.match(opened, { ok: false, failure: { kind: 'fault', stage: 'preamble' } });
 });
+
+t.test(
+  "our client calls the CoreWCF service through the reference host's forwarding route",
+  { skip },
+  async (t) => {
+    const svc = await startService();
+    t.teardown(svc.stop);
+    const h = await spawnHost({
+      services: [
+        { path: '/echo', forward: `${svc.base}echo` },
+        { path: '/shared/orders', forward: { to: `${svc.base}echo`, via: 'rewrite' } },
+      ],
+    });
+    t.teardown(() => h.stop());
+    for (const path of ['/echo', '/shared/orders']) {
+      // To names the service (its address filter compares it); the session dials the host.
+      const codec = createSoapCodec({
+        encoding: 'binary-session',
+        to: `${svc.base}echo`,
+        contract: 'IInteropService',
+      });
+      const opened = await openSession(await resolveNetTcpUrl(h.url(path)), {
+        encoding: codec.knownEncoding,
+        correlate: codec.correlator,
+        callTimeoutMs: 20000,
+      });
+      if (!opened.ok) throw new Error(`${path}: open failed: ${JSON.stringify(opened.failure)}`);
+      const r = await opened.session.call(codec.encodeRequest({ operation: 'Echo', params: { text: path } }));
+      t.match(r.ok && codec.decodeReply(r.reply), { kind: 'reply', result: path });
+      t.match(await opened.session.end(), { ok: true });
+    }
+    // The via passed through names the host's port; CoreWCF looks it up by path alone.
+    t.match(
+      h.lines.find((l) => l.event === 'forward-open' && l.path === '/echo'),
+      { via: h.url('/echo') },
+    );
+  },
+);

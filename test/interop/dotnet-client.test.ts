@@ -1,6 +1,8 @@
-// Baseline: the .NET client (System.ServiceModel) calling the CoreWCF service directly.
+// The .NET client (System.ServiceModel) calling the CoreWCF service: directly, and through the reference
+// host's forwarding route.
 
 import t from 'tap';
+import { spawnHost } from '../../host/spawn.ts';
 import { skipReasons, startService, runClient } from './programs.ts';
 
 const skip = skipReasons('service', 'client');
@@ -29,3 +31,46 @@ t.test('the .NET client dialling an unknown path fails to open', { skip }, async
   t.comment(`CoreWCF, unknown path, .NET client: ${JSON.stringify(run.lines[0])}`);
   t.match(run.lines[0], { op: 'open', ok: false, error: { type: 'EndpointNotFoundException' } });
 });
+
+t.test(
+  "the .NET client calls the CoreWCF service through the reference host's forwarding route",
+  { skip },
+  async (t) => {
+    const svc = await startService();
+    t.teardown(svc.stop);
+    const h = await spawnHost({
+      services: [
+        // Same path: the via goes through as sent (CoreWCF looks it up by path).
+        { path: '/echo', forward: `${svc.base}echo` },
+        // Another path: the via is rewritten to the service's own address.
+        { path: '/shared/orders', forward: { to: `${svc.base}echo`, via: 'rewrite' } },
+      ],
+    });
+    t.teardown(() => h.stop());
+    // The messages are addressed (To) to the service and dialled to the host (ClientVia).
+    for (const path of ['/echo', '/shared/orders']) {
+      const run = await runClient([
+        `${svc.base}echo`,
+        '--via',
+        h.url(path),
+        'echo:hello',
+        'delay:50',
+        'fault:boom',
+      ]);
+      t.equal(run.code, 0, `${path}: ${run.stderr}`);
+      t.match(run.lines, [
+        { op: 'open', ok: true },
+        { op: 'echo', ok: true, result: 'hello' },
+        { op: 'delay', ok: true, result: 'slept 50 ms' },
+        { op: 'fault', ok: false, expected: true, error: { type: 'fault', code: 'Sender', reason: 'boom' } },
+        { op: 'close', ok: true },
+      ]);
+    }
+    // A paused route answers EndpointUnavailable, which the .NET client raises as EndpointNotFoundException.
+    await h.request({ command: 'pause', path: '/echo' });
+    const paused = await runClient([`${svc.base}echo`, '--via', h.url('/echo'), 'echo:x'], 60000);
+    t.equal(paused.code, 1);
+    t.comment(`paused forwarding route, .NET client: ${JSON.stringify(paused.lines[0])}`);
+    t.match(paused.lines[0], { op: 'open', ok: false, error: { type: 'EndpointNotFoundException' } });
+  },
+);
