@@ -89,7 +89,7 @@ export const describeSelection = (s: Selection): string => {
 // A chosen process: its identity and what it is to the target.
 export type Chosen = ProcessId & { role: string; path?: string };
 
-type HostStatusWorkers = { workers?: { pid: number; path: string }[] };
+type HostStatusWorkers = { workers?: { pid: number; path: string; state: string }[] };
 
 // How many of `n` candidates a mode takes; random-max-percent may take none.
 export const countFor = (s: Selection, n: number, random: () => number): number => {
@@ -119,7 +119,10 @@ const candidates = async (
   if (t.kind === 'host') {
     const status = (await t.control!({ command: 'status' })) as HostStatusWorkers;
     workers = (status.workers ?? [])
-      .filter((w) => s.path === undefined || w.path === s.path)
+      // A worker draining after a recycle is on its way out; the path's worker is the one serving it.
+      .filter(
+        (w) => w.state !== 'draining' && w.state !== 'exited' && (s.path === undefined || w.path === s.path),
+      )
       .map((w) => ({ pid: w.pid, role: `worker ${w.path}`, path: w.path }))
       .sort((a, b) => a.path.localeCompare(b.path) || a.pid - b.pid);
   } else {
