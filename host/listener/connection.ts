@@ -51,11 +51,9 @@ export class Connection {
   }
 
   // The listener splices it to an upstream (a forwarding route): it leaves the listener's accounting but
-  // the socket stays open, read again by the splice.
+  // the socket stays open; the splice starts reading it again (resumeReading) once it listens for data.
   forwarded(): boolean {
-    if (!this.#leave()) return false;
-    if (this.#stopped) resumeReading(this.socket);
-    return true;
+    return this.#leave();
   }
 
   // Refuses as a .NET framing server does: fault, half-close, drain, close; or a reset without a fault.

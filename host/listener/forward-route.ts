@@ -7,6 +7,7 @@ import { connect, type Socket } from 'node:net';
 import type { ForwardConfig, ServiceConfig } from '../config.ts';
 import type { EventSink } from '../events.ts';
 import type { FaultName } from '../../protocol/index.ts';
+import { resumeReading } from '../socket-reads.ts';
 import type { Connection } from './connection.ts';
 import type { RouteStatus } from './service-route.ts';
 import { type Splice, splice } from './splice.ts';
@@ -143,6 +144,8 @@ export class ForwardRoute {
         bytes.length,
       );
       this.#open.add(s);
+      // takeBytes stopped the handle's reads; the splice listens now, so the client is read again.
+      resumeReading(conn.socket);
     });
   }
 
