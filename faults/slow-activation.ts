@@ -59,9 +59,12 @@ const injectHost = async (s: SlowActivationSpec, ctx: FaultContext): Promise<Hos
   const path = s.path!;
   const token = `activation-${process.pid}-${++nextToken}`;
   const seen: Activation[] = [];
+  // Events may reach us after the fact (the host prints `ready` before the events that led to it), so
+  // only activations the host stamped from now on count (its `t` is ms since the epoch, as Date.now()).
+  const since = Date.now();
   const stop =
     t.events?.((e) => {
-      if (e['event'] === 'worker-activated' && e['path'] === path)
+      if (e['event'] === 'worker-activated' && e['path'] === path && Number(e['t']) >= since)
         seen.push({ pid: Number(e['pid']), ms: Math.round(Number(e['ms'])) });
     }) ?? (() => {});
   watching.set(token, { seen, stop });
