@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hostSchema } from '../suite/host-schema.ts';
+import { hostBlockProblems, hostSchema } from '../suite/host-schema.ts';
 import { formatProblem, readYamlFile, validateYaml } from '../suite/load.ts';
 import { intFlag } from './flags.ts';
 import { ExitCode, UsageError } from './usage.ts';
@@ -56,6 +56,7 @@ export const hostCommand = async (argv: string[]): Promise<number> => {
     file,
     hostSchema,
     'a host configuration (a mapping with listen, sharing, services, defects)',
+    hostBlockProblems,
   );
   if (!r.ok) {
     process.stderr.write(`${r.problems.map(formatProblem).join('\n')}\n`);

@@ -48,7 +48,7 @@ export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string)
   }
   const codec = createSoapCodec({
     encoding: soap.encoding,
-    to: via,
+    to: soap.to ?? via,
     ...(soap.namespace === undefined ? {} : { namespace: soap.namespace }),
     ...(soap.contract === undefined ? {} : { contract: soap.contract }),
   });

@@ -115,7 +115,8 @@ export class FaultTimeline {
     const h = this.#o.history;
     const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
     // The intent is written before the fault acts.
-    h.append({ t: h.now(), ...event, type: 'intent', detail: { spec: e.spec } });
+    const intentAt = h.now();
+    h.append({ t: intentAt, ...event, type: 'intent', detail: { spec: e.spec } });
     const journal = this.#o.journal;
     try {
       journal?.intent(e.id, e.spec.kind, e.label, e.spec);
@@ -161,7 +162,12 @@ export class FaultTimeline {
       return;
     }
     if (e.spec.duration === undefined) await this.#heal(e);
-    else e.timers.push(setTimeout(() => this.#track(this.#heal(e)), e.spec.duration));
+    // The duration counts from when the fault began to act, not from when its inject returned (an
+    // inject may measure or wait before returning), so a 3s fault lasts 3s.
+    else
+      e.timers.push(
+        setTimeout(() => this.#track(this.#heal(e)), Math.max(0, intentAt + e.spec.duration - h.now())),
+      );
   }
 
   async #heal(e: Entry): Promise<void> {

@@ -6,6 +6,9 @@ import { isLoopbackIp } from '../../clients/loopback.ts';
 import { FAULTS } from '../../faults/index.ts';
 import { hostBlockProblems } from './host-schema.ts';
 
+// Faults that act on a host worker (so not on a forwarding route).
+const WORKER_FAULTS = new Set(['recycle', 'cpu-spike', 'slow-activation', 'pause', 'kill']);
+
 export type RawIssue = { path: (string | number)[]; message: string; key?: boolean };
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -130,12 +133,23 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
   const services = isObj(target) && isObj(target['host']) ? target['host']['services'] : undefined;
   if (Array.isArray(raw['faults']) && targetKind === 'host' && Array.isArray(services)) {
     const paths = services.flatMap((s) => (isObj(s) && typeof s['path'] === 'string' ? [s['path']] : []));
+    const forwarding = services.flatMap((s) =>
+      isObj(s) && typeof s['path'] === 'string' && s['forward'] !== undefined ? [s['path']] : [],
+    );
     raw['faults'].forEach((f, i) => {
-      if (!isObj(f) || typeof f['path'] !== 'string' || paths.includes(f['path'])) return;
-      issues.push({
-        path: ['faults', i, 'path'],
-        message: `expected one of the host's service paths (${paths.join(', ')}), got ${JSON.stringify(f['path'])}`,
-      });
+      if (!isObj(f) || typeof f['path'] !== 'string') return;
+      if (!paths.includes(f['path'])) {
+        issues.push({
+          path: ['faults', i, 'path'],
+          message: `expected one of the host's service paths (${paths.join(', ')}), got ${JSON.stringify(f['path'])}`,
+        });
+      } else if (forwarding.includes(f['path']) && WORKER_FAULTS.has(String(f['kind']))) {
+        // A forwarding route has no worker to recycle, burn, slow, stop or kill.
+        issues.push({
+          path: ['faults', i, 'path'],
+          message: `expected a service with a worker: ${f['path']} forwards to an upstream, which a ${String(f['kind'])} fault cannot reach`,
+        });
+      }
     });
   }
   // Load names are unique; they label reports.

@@ -170,7 +170,16 @@ export const validateYaml = <S extends z.ZodType>(
       })),
     };
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (e) {
+    // An alias to an anchor that does not exist (`*nothing`) is only found when the YAML is resolved.
+    return {
+      ok: false,
+      problems: [{ file, line: 1, col: 1, path: '', message: `YAML: ${(e as Error).message}` }],
+    };
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {
       ok: false,

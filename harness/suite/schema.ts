@@ -41,8 +41,11 @@ const soapCall = record(
     namespace: text('the contract namespace (default http://tempuri.org/)').optional(),
     action: text('the SOAP action, when not the default').optional(),
     encoding: oneOf(['binary-session', 'soap12']).default('binary-session'),
+    to: text(
+      'the To address (default: the via; a service behind a forwarding route wants its own address)',
+    ).optional(),
   },
-  'a SOAP call: { operation, params, contract, namespace, action, encoding }',
+  'a SOAP call: { operation, params, contract, namespace, action, encoding, to }',
 );
 
 const session = record(

@@ -16,8 +16,8 @@ export type HostLog = { level: 'info' | 'warn' | 'error'; message: string; data:
 // How a host event reads in the history.
 const toLog = (e: Record<string, unknown>): HostLog => {
   const event = String(e['event']);
-  const level =
-    e['level'] === 'error' || event === 'dispatch-failed' ? 'error' : event === 'refused' ? 'warn' : 'info';
+  const warn = event === 'refused' || event === 'forward-failed';
+  const level = e['level'] === 'error' || event === 'dispatch-failed' ? 'error' : warn ? 'warn' : 'info';
   const message = typeof e['message'] === 'string' ? e['message'] : `host ${event}`;
   return { level, message, data: e };
 };

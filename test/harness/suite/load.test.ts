@@ -126,3 +126,7 @@ t.test('schema/suite.schema.json is generated from the validator and up to date'
   const committed = await readFile(new URL('../../../schema/suite.schema.json', import.meta.url), 'utf8');
   t.equal(committed, suiteJsonSchemaText(), 'run npm run schema to regenerate');
 });
+
+t.test('an alias to an anchor that does not exist is a YAML problem, not a crash', async (t) => {
+  t.match(problems(GOOD.replace('mode: overlapped', 'mode: *nothing')), [/s\.yaml:1:1 \(suite\): YAML: /]);
+});
