@@ -92,7 +92,11 @@ export const handlesNoLeak: Check<HandlesSpec> = {
     return {
       check: 'handles.noLeak',
       status: 'pass',
-      summary: `After load and ${spec.settle / 1000}s of settling, the target's ${rows.length} process(es) were within ${spec.tolerance} fd(s) of their warm baseline (+${growth}) with no socket in CLOSE_WAIT.${logged}`,
+      summary:
+        `After load and ${spec.settle / 1000}s of settling, the target's ${rows.length} process(es) were within ${spec.tolerance} fd(s) of their warm baseline (+${growth}) with no socket in CLOSE_WAIT.` +
+        (leaked > 0
+          ? ` The host logged ${leaked} "handle is now leaked" event(s), yet no fd stayed open.`
+          : ''),
       evidence,
     };
   },

@@ -23,6 +23,8 @@ type Entry = {
 };
 
 export type FaultTimelineOptions = {
+  // How long an inject (beyond its spec's duration and delay) and a heal may take; tests shorten them.
+  limits?: { injectMs?: number; healMs?: number };
   specs: readonly (FaultSpecBase & Record<string, unknown>)[];
   target: FaultTarget;
   history: HistoryWriter;
@@ -34,6 +36,26 @@ export type FaultTimelineOptions = {
   // The TCP proxy in front of the target, when the suite has network faults.
   network?: NetworkProxy;
 };
+
+// A fault acting through a target that stopped answering must not hang the run: an inject may take
+// 30s beyond what its own spec asks for (its duration, an activation delay), a heal 30s.
+const STEP_LIMIT_MS = 30_000;
+const injectLimitMs = (spec: FaultSpecBase & Record<string, unknown>, base: number): number =>
+  base + (spec.duration ?? 0) + (typeof spec['delay'] === 'number' ? spec['delay'] : 0);
+
+class StepTimeout extends Error {
+  override name = 'StepTimeout';
+}
+
+// Resolves like `p`, or rejects with a StepTimeout after `ms`.
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new StepTimeout(`${what} did not finish within ${ms / 1000}s`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
 
 export class FaultTimeline {
   readonly #o: FaultTimelineOptions;
@@ -133,8 +155,13 @@ export class FaultTimeline {
     }
     e.state = 'injecting';
     this.#injected.push(e);
+    const injecting = e.fault.inject(e.spec, this.#context(e));
     try {
-      e.active = await e.fault.inject(e.spec, this.#context(e));
+      e.active = await within(
+        injecting,
+        injectLimitMs(e.spec, this.#o.limits?.injectMs ?? STEP_LIMIT_MS),
+        'the inject',
+      );
       e.state = 'active';
       journal?.active(e.id, e.active);
       h.append({ t: h.now(), ...event, type: 'inject', detail: { active: e.active } });
@@ -152,6 +179,9 @@ export class FaultTimeline {
       }
       e.state = 'failed';
       journal?.failed(e.id, (err as Error).message);
+      // An inject we gave up on may still take effect later: undo it then.
+      if (err instanceof StepTimeout)
+        void injecting.then((a) => e.fault.heal(a, this.#context(e))).catch(() => {});
       h.append({
         t: h.now(),
         ...event,
@@ -176,7 +206,11 @@ export class FaultTimeline {
     const h = this.#o.history;
     const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
     try {
-      await e.fault.heal(e.active, this.#context(e));
+      await within(
+        e.fault.heal(e.active, this.#context(e)),
+        this.#o.limits?.healMs ?? STEP_LIMIT_MS,
+        'the heal',
+      );
       this.#o.journal?.healed(e.id);
       h.append({ t: h.now(), ...event, type: 'heal' });
     } catch (err) {

@@ -11,6 +11,9 @@ import type { Watchdog } from './watchdog.ts';
 
 const HOST_MAIN = fileURLToPath(new URL('../../host/main.ts', import.meta.url));
 
+// How long a control request may wait for the host's answer (a recycle waits for a new worker).
+const CONTROL_ANSWER_MS = 60_000;
+
 export type HostLog = { level: 'info' | 'warn' | 'error'; message: string; data: Record<string, unknown> };
 
 // How a host event reads in the history.
@@ -78,11 +81,32 @@ export const startHostTarget = async (
       `the reference host ${why}; its last output:\n${p.lastLines().slice(-10).join('\n')}`,
     );
   }
+  // Connected now, before any baseline reading: the connection is a socket in the listener too, and
+  // opened later it would read as growth in its fd count.
   let control: ControlClient | undefined;
+  try {
+    control = await connectControl(started.control);
+  } catch {
+    control = undefined; // a fault's first request tries again and says why if it cannot
+  }
   const request = async (req: Record<string, unknown>): Promise<Record<string, unknown>> => {
     control ??= await connectControl(started.control);
     const { command, ...rest } = req;
-    return control.request<Record<string, unknown>>({ command: String(command), ...rest });
+    const answer = control.request<Record<string, unknown>>({ command: String(command), ...rest });
+    // A host that stopped answering must not hold up a fault for good.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`the host did not answer ${String(command)} within ${CONTROL_ANSWER_MS / 1000}s`)),
+        CONTROL_ANSWER_MS,
+      );
+    });
+    try {
+      return await Promise.race([answer, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
   return {
     kind: 'host',

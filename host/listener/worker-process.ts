@@ -127,6 +127,13 @@ export class WorkerProcess {
     this.#state = 'inactive';
     this.#post({ type: 'unregistered' });
     this.#o.events({ event: 'worker-unregistered', path: this.path, pid: this.pid, reason });
+    // An activation cut short by the closed registration will not complete: whoever waits for it (a
+    // recycle) hears so now instead of waiting for good.
+    const cut = new HostError(
+      HostErrorCode.ActivationFailed,
+      `the registration of ${this.path} was closed before its worker activated: ${reason}`,
+    );
+    for (const w of this.#activation.splice(0)) w.reject(cut);
   }
 
   // Lets the worker finish its sessions and exit; resolves once it has (killed past the bound).

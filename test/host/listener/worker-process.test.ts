@@ -49,3 +49,27 @@ t.test('a drain that outlasts its bound aborts the sessions left and the worker 
   const call = await r.session.call(Buffer.from('gone?'));
   t.match(call, { ok: false }, 'its session was cut off');
 });
+
+t.test(
+  'a recycle whose new worker loses its registration to a timed-out hand-off fails instead of hanging',
+  async (t) => {
+    const h = await withHost(t, {
+      sharing: { dispatchTimeoutMs: 500 },
+      services: [{ path: '/r', activation: { mode: 'startup' } }],
+    });
+    // The next activation takes longer than a hand-off may wait.
+    await h.request({ command: 'set-activation-delay', path: '/r', ms: 3000 });
+    const recycling = h.request({ command: 'recycle', path: '/r', mode: 'stop-start' }).then(
+      () => 'completed',
+      (e: unknown) => (e as { code?: string }).code,
+    );
+    await h.waitFor((l) => l.event === 'worker-start' && l.reason === 'recycle');
+    const client = await open(h, '/r', { openTimeoutMs: 5000 });
+    t.match(client, { ok: false, failure: { kind: 'fault', fault: 'ConnectionDispatchFailed' } });
+    t.equal(await recycling, 'HOST_ACTIVATION_FAILED');
+    t.match(await h.waitFor((l) => l.event === 'recycle-failed'), {
+      path: '/r',
+      reason: /the new worker for \/r did not activate/,
+    });
+  },
+);
