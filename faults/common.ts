@@ -10,6 +10,7 @@ export const faultFields = <K extends string>(kind: K) => ({
   kind: z.literal(kind, { error: `the fault kind ${JSON.stringify(kind)}` }),
   at: duration('when the fault starts, from the start of load'),
   name: text('a label for this fault in reports').optional(),
+  every: positiveDuration('how often the fault comes again while load runs, counted from at').optional(),
 });
 
 // The duration field of lasting faults.

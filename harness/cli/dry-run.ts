@@ -6,7 +6,8 @@
 import { FAULTS } from '../../faults/index.ts';
 import { formatDuration } from '../duration.ts';
 import { journalDir } from '../run/journal.ts';
-import type { FaultSpec, LoadSpec } from '../suite/schema.ts';
+import { faultSchedule } from '../suite/fault-schedule.ts';
+import type { LoadSpec } from '../suite/schema.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 
 // A plan as data (for --json) before it is text.
@@ -110,9 +111,10 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
   const loadEndsAt = Math.max(...loads.map((l) => l.to));
   // Faults still active when load has drained are healed then; those not started by then never run.
   const healedBy = loadEndsAt + s.drain;
-  const faults = (s.faults as FaultSpec[]).map((f, i) => {
+  const faults = faultSchedule(s).map((f) => {
     const fault = FAULTS[f.kind]!;
     const name = typeof f['name'] === 'string' ? `${f['name']}: ` : '';
+    const occurrence = f.occurrence === undefined ? '' : ` (${f.occurrence.n} of ${f.occurrence.of})`;
     const to = f.duration === undefined ? null : f.at + f.duration;
     const warning =
       f.at >= loadEndsAt
@@ -120,7 +122,7 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
         : to !== null && to > healedBy
           ? ` (WARNING: healed early, at most ${d(healedBy)}, when load has drained)`
           : '';
-    return { id: `${f.kind}#${i}`, from: f.at, to, what: `${name}${fault.describe(f)}${warning}` };
+    return { id: f.id, from: f.at, to, what: `${name}${fault.describe(f)}${occurrence}${warning}` };
   });
   const settle = s.checks['handles.noLeak']?.settle ?? s.observe.interval;
   const p = s.probe;

@@ -2,18 +2,50 @@
 // and exits 0 when each met its expectation, 1 when one did not, 3 when interrupted, 4 when a run was
 // invalid. --dry-run prints each run's resolved plan and starts nothing.
 
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderSummary } from '../../reports/console.ts';
 import { buildReport } from '../../reports/json.ts';
+import { renderVariants, type VariantRow, variantRow } from '../../reports/variants.ts';
 import { writeReports } from '../../reports/write.ts';
 import type { RunResult } from '../run/result.ts';
 import { runSuite } from '../run/run-suite.ts';
 import { planOf, renderPlan } from './dry-run.ts';
 import { attachProgress } from './progress.ts';
+import { withLoadDuration } from '../suite/fault-schedule.ts';
+import type { SuiteRun } from '../suite/variants.ts';
+import { durationFlag } from './flags.ts';
 import { InvalidSuites, loadSuites } from './suites.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
-export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--dry-run]
+// After the runs, each suite's variants side by side: a table on the console, the rows as JSON beside
+// the runs (DIR/SUITE.variants.json).
+const reportVariants = async (
+  suites: readonly SuiteRun[],
+  results: readonly RunResult[],
+  out: string,
+  json: boolean,
+): Promise<void> => {
+  const groups = new Map<string, VariantRow[]>();
+  results.forEach((r, i) => {
+    const v = suites[i]?.variant;
+    if (v === undefined) return;
+    const rows = groups.get(v.of) ?? [];
+    rows.push(variantRow(v.name, r));
+    groups.set(v.of, rows);
+  });
+  for (const [suite, rows] of groups) {
+    if (rows.length < 2) continue;
+    await writeFile(
+      join(out, `${suite}.variants.json`),
+      `${JSON.stringify({ suite, variants: rows }, null, 2)}\n`,
+    );
+    if (!json) process.stdout.write(`${renderVariants(suite, rows)}\n`);
+  }
+};
+
+export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--dry-run]
 
 Runs each suite: starts its target, runs load and faults, checks, writes DIR/<suite>/ with
 history.ndjson, report.json, junit.xml and report.html. Ctrl-C stops load, heals faults, stops the
@@ -22,12 +54,20 @@ target and still writes the reports (a second Ctrl-C forces).
   --out DIR    where runs are written (default runs)
   --json       print the reports as JSON on stdout instead of the summary
   --seed N     the seed for payloads and random choices (overrides the suite's)
+  --duration D every load runs for D (a soak's length; constant models run D, a ramp keeps its shape)
   --dry-run    validate and print each run's plan (target, load and fault windows), start nothing
 
 Before each run, journals of crashed runs are swept: faults they left open are healed.`;
 
 export const runCommand = async (argv: string[]): Promise<number> => {
-  let values: { out: string; json: boolean; seed?: string; help: boolean; 'dry-run': boolean };
+  let values: {
+    out: string;
+    json: boolean;
+    seed?: string;
+    duration?: string;
+    help: boolean;
+    'dry-run': boolean;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -37,6 +77,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
         out: { type: 'string', default: 'runs' },
         json: { type: 'boolean', default: false },
         seed: { type: 'string' },
+        duration: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         'dry-run': { type: 'boolean', default: false },
       },
@@ -54,13 +95,22 @@ export const runCommand = async (argv: string[]): Promise<number> => {
     if (!Number.isInteger(seed))
       throw new UsageError(`--seed: expected an integer, got ${JSON.stringify(values.seed)}`);
   }
-  let suites;
+  const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
+  let suites: SuiteRun[];
   try {
     suites = await loadSuites(positionals);
   } catch (e) {
     if (!(e instanceof InvalidSuites)) throw e;
     process.stderr.write(`${e.lines.join('\n')}\n`);
     return ExitCode.Usage;
+  }
+  // --duration: every load runs this long (a soak's length; a short pass over reproduction suites).
+  if (durationMs !== undefined) {
+    suites = suites.map((r) => ({
+      ...r,
+      suite: withLoadDuration(r.suite, durationMs),
+      notes: [...(r.notes ?? []), `--duration ${values.duration}: every load runs ${values.duration}`],
+    }));
   }
 
   if (values['dry-run']) {
@@ -111,6 +161,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
     process.off('SIGTERM', onSignal);
   }
   if (values.json) process.stdout.write(`${JSON.stringify(results.map(buildReport), null, 2)}\n`);
+  await reportVariants(suites, results, values.out, values.json);
   const outcomes = new Set(results.map((r) => r.outcome));
   if (abort.signal.aborted || outcomes.has('interrupted')) return ExitCode.Interrupted;
   if (outcomes.has('invalid')) return ExitCode.InvalidRun;

@@ -68,11 +68,15 @@ export class FaultTimeline {
     this.#o = o;
     this.#entries = o.specs.map((spec, i) => {
       const fault = FAULTS[spec.kind]!;
+      // A repeating fault's occurrences carry their own id and say which one they are.
+      const id = typeof spec['id'] === 'string' ? spec['id'] : `${spec.kind}#${i}`;
+      const occ = spec['occurrence'] as { n: number; of: number } | undefined;
+      const label = typeof spec['name'] === 'string' ? spec['name'] : fault.describe(spec);
       return {
-        id: `${spec.kind}#${i}`,
+        id,
         fault,
         spec,
-        label: typeof spec['name'] === 'string' ? spec['name'] : fault.describe(spec),
+        label: occ === undefined ? label : `${label} (${occ.n} of ${occ.of})`,
         timers: [],
         state: 'pending',
         releases: [],

@@ -17,8 +17,8 @@ import { LoadRunner } from '../load/runner.ts';
 import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../observe/generator-health.ts';
 import { ListenerProber, waitReady } from '../observe/probe.ts';
 import { TargetSampler } from '../observe/target-sampler.ts';
-import type { LoadedSuite } from '../suite/load.ts';
-import type { FaultSpec } from '../suite/schema.ts';
+import { faultSchedule } from '../suite/fault-schedule.ts';
+import type { SuiteRun } from '../suite/variants.ts';
 import { startCommandTarget } from '../target/command-target.ts';
 import { startHostTarget } from '../target/host-target.ts';
 import { spawnGuarded } from '../target/spawned.ts';
@@ -69,7 +69,7 @@ const resolveVia = (via: string, target: RunningTarget, proxy?: NetworkProxy): N
   };
 };
 
-export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions): Promise<RunResult> => {
+export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOptions): Promise<RunResult> => {
   const seed = o.seed ?? suite.seed ?? freshSeed();
   const dir = join(o.outDir, suite.name);
   await mkdir(dir, { recursive: true });
@@ -123,6 +123,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
     o.onSweep?.(sweep.lines);
     journal = await Journal.open(suite.name);
     phase('starting');
+    for (const n of notes ?? []) log('info', n);
     const t = suite.target;
     // A line the target printed, or an event the host reported.
     const targetLog = (level: 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) =>
@@ -243,7 +244,7 @@ export const runSuite = async ({ suite, file, text }: LoadedSuite, o: RunOptions
       history: h,
     });
     timeline = new FaultTimeline({
-      specs: suite.faults as FaultSpec[],
+      specs: faultSchedule(suite),
       target: running,
       history: h,
       watchdog,

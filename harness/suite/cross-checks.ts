@@ -4,6 +4,7 @@
 
 import { isLoopbackIp } from '../../clients/loopback.ts';
 import { FAULTS } from '../../faults/index.ts';
+import { parseDuration } from '../duration.ts';
 import { hostBlockProblems } from './host-schema.ts';
 
 // Faults that act on a host worker (so not on a forwarding route).
@@ -148,6 +149,20 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
         issues.push({
           path: ['faults', i, 'path'],
           message: `expected a service with a worker: ${f['path']} forwards to an upstream, which a ${String(f['kind'])} fault cannot reach`,
+        });
+      }
+    });
+  }
+  // A repeating fault ends before it comes again.
+  if (Array.isArray(raw['faults'])) {
+    raw['faults'].forEach((f, i) => {
+      if (!isObj(f) || typeof f['every'] !== 'string' || typeof f['duration'] !== 'string') return;
+      const every = parseDuration(f['every']);
+      const lasts = parseDuration(f['duration']);
+      if (every !== undefined && lasts !== undefined && every <= lasts) {
+        issues.push({
+          path: ['faults', i, 'every'],
+          message: `expected a repeat longer than the fault lasts (duration ${f['duration']}), got ${JSON.stringify(f['every'])}`,
         });
       }
     });

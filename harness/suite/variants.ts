@@ -6,7 +6,8 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { formatPath, type LoadedSuite, type LoadResult, loadSuiteText, type SuiteProblem } from './load.ts';
 
-export type SuiteRun = LoadedSuite & { variant?: { of: string; name: string } };
+// A run of a suite: the suite itself or one of its variants, with notes for its history (overrides).
+export type SuiteRun = LoadedSuite & { variant?: { of: string; name: string }; notes?: string[] };
 
 export type RunsResult = { ok: true; runs: SuiteRun[] } | { ok: false; problems: SuiteProblem[] };
 

@@ -1,0 +1,6 @@
+import t from 'tap';
+import { checkPair } from './pair.ts';
+
+t.test('accept-burst: the defect reproduces and the fix holds', (t) =>
+  checkPair(t, 'accept-burst', { 'accepts-2': ['latency', 'sessions.errorRate'], 'accepts-10': [] }),
+);
