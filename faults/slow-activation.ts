@@ -75,7 +75,7 @@ const injectHost = async (s: SlowActivationSpec, ctx: FaultContext): Promise<Hos
     if (s.recycle !== undefined) {
       let r: { recycled?: { newPid: number }[] };
       try {
-        r = (await t.control!({ command: 'recycle', path, mode: s.recycle }));
+        r = await t.control!({ command: 'recycle', path, mode: s.recycle });
       } catch (e) {
         // A hand-off that timed out during the slow activation closes the new worker's registration
         // before it activates: that is the fault working (PROTOCOL.md 3.2c), not failing. The delay
