@@ -121,8 +121,9 @@ export const sweepJournals = async (
   const healed = journals.reduce((n, j) => n + j.faults.reduce((m, f) => m + f.actions.length, 0), 0);
   const lines: string[] = [];
   for (const j of journals) {
-    // Listed in the order they were injected (they were healed in reverse).
-    const open = j.faults.map((f) => f.id).reverse();
+    // Listed in the suite's order (the index after '#'), not the order they began: faults due at the
+    // same moment start concurrently, and a message that changes between runs is harder to grep.
+    const open = j.faults.map((f) => f.id).sort((a, b) => faultIndex(a) - faultIndex(b));
     for (const f of j.faults) {
       for (const a of f.actions)
         lines.push(`journal sweep: ${f.id} (${f.label}) of ${describeOwner(j.owner)}: ${a}`);
@@ -143,3 +144,8 @@ export const sweepJournals = async (
   if (journals.length === 0) lines.push('journal sweep: nothing to heal');
   return { journals, lines, healed };
 };
+
+function faultIndex(id: string): number {
+  const n = Number(id.slice(id.lastIndexOf('#') + 1));
+  return Number.isInteger(n) ? n : Number.MAX_SAFE_INTEGER;
+}

@@ -216,3 +216,17 @@ t.test('a dead run whose processes are gone leaves nothing to heal, and says so'
   t.match(r.lines, [/^journal sweep: nothing to heal from the run of crashed .*pause#0 still open/]);
   t.same(await readdir(dir), []);
 });
+
+t.test('faults left open are named in the suite order, whichever began first', async (t) => {
+  const dir = await tempDir();
+  const owner = await deadOwner();
+  const at = new Date().toISOString();
+  await writeJournal(dir, 'dead.ndjson', [
+    { type: 'owner', ...owner, suite: 'crashed', startedAt: at },
+    { type: 'intent', id: 'cpu-spike#0', kind: 'cpu-spike', label: 'cpu', spec: {}, at },
+    { type: 'intent', id: 'pause#10', kind: 'pause', label: 'pause', spec: {}, at },
+    { type: 'intent', id: 'pause#2', kind: 'pause', label: 'pause', spec: {}, at },
+  ]);
+  const r = await sweepJournals({ dir });
+  t.match(r.lines, [/\(cpu-spike#0, pause#2, pause#10 still open/]);
+});
