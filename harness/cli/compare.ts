@@ -17,6 +17,7 @@ import {
   renderCompareText,
 } from '../../reports/compare-text.ts';
 import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
+import { HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, shown, UsageError } from './usage.ts';
 
 // compare --help.
@@ -55,25 +56,20 @@ const percentFlag = (v: string | undefined): number => {
 
 // Runs the command; returns the exit code.
 export const compareCommand = async (argv: string[]): Promise<number> => {
-  let values: { json: boolean; help: boolean; 'latency-tolerance'?: string };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'latency-tolerance': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${COMPARE_USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${COMPARE_USAGE}\n`);
-    return ExitCode.Ok;
-  }
+  const { values, positionals } = parsedOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          json: { type: 'boolean', default: false },
+          'latency-tolerance': { type: 'string' },
+          ...HELP_FLAG,
+        },
+      }),
+    COMPARE_USAGE,
+  );
+  if (values.help) return printUsage(COMPARE_USAGE);
   if (positionals.length !== 2)
     throw new UsageError(`expected two run folders, got ${positionals.length}\n\n${COMPARE_USAGE}`);
   const latencyTolerance = percentFlag(values['latency-tolerance']);

@@ -1,7 +1,26 @@
 // Reading typed flag values, with messages that name the flag, what it expected and what it got.
 
 import { parseDuration } from '../duration.ts';
-import { shown, UsageError } from './usage.ts';
+import { ExitCode, shown, UsageError } from './usage.ts';
+
+// The -h/--help flag every command takes.
+export const HELP_FLAG = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+// Runs a node:util parseArgs call, turning its error (an unknown flag, a missing value) into a usage
+// error that ends with the command's usage.
+export const parsedOrUsage = <T>(parse: () => T, usage: string): T => {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+};
+
+// Prints the usage for -h/--help; returns the exit code.
+export const printUsage = (usage: string): number => {
+  process.stdout.write(`${usage}\n`);
+  return ExitCode.Ok;
+};
 
 export const intFlag = (name: string, v: string | undefined, fallback: number, min = 0): number => {
   if (v === undefined) return fallback;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hostBlockProblems, hostSchema } from '../suite/host-schema.ts';
 import { formatProblem, readYamlFile, validateYaml } from '../suite/load.ts';
-import { intFlag } from './flags.ts';
+import { HELP_FLAG, intFlag, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 const HOST_MAIN = fileURLToPath(new URL('../../host/main.ts', import.meta.url));
@@ -22,23 +22,15 @@ the host. --port overrides the listen port. Events are printed as JSON lines on 
 const DEFAULT_CONFIG = 'services:\n  - path: /echo\n    activation: { mode: startup }\n';
 
 export const hostCommand = async (argv: string[]): Promise<number> => {
-  let values: { config?: string; port?: string; help: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        port: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${HOST_USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${HOST_USAGE}\n`);
-    return ExitCode.Ok;
-  }
+  const { values } = parsedOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        options: { config: { type: 'string' }, port: { type: 'string' }, ...HELP_FLAG },
+      }),
+    HOST_USAGE,
+  );
+  if (values.help) return printUsage(HOST_USAGE);
   const port = values.port === undefined ? undefined : intFlag('port', values.port, 0);
   if (port !== undefined && port > 65535)
     throw new UsageError(`--port: expected a port from 0 to 65535, got ${port}`);

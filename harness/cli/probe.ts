@@ -12,7 +12,7 @@ import {
 import { startEchoEndpoint } from '../../host/echo-endpoint.ts';
 import { describeRecord, type FramingRecord } from '../../protocol/index.ts';
 import { formatDuration } from '../duration.ts';
-import { durationFlag, intFlag } from './flags.ts';
+import { durationFlag, HELP_FLAG, intFlag, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 export const PROBE_USAGE = `usage: nettcp-chaos probe net.tcp://HOST:PORT/PATH [options]
@@ -154,17 +154,8 @@ export const renderProbe = (r: ProbeReport): string => {
 
 // The command: parses argv, probes, prints; returns the exit code.
 export const probeCommand = async (argv: string[]): Promise<number> => {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${PROBE_USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${PROBE_USAGE}\n`);
-    return ExitCode.Ok;
-  }
+  const { values, positionals } = parsedOrUsage(() => parse(argv), PROBE_USAGE);
+  if (values.help) return printUsage(PROBE_USAGE);
   const options: Omit<ProbeOptions, 'url'> = {
     calls: intFlag('calls', values.calls, 1),
     payload: intFlag('payload', values.payload, 64),
@@ -215,6 +206,6 @@ const parse = (argv: string[]) =>
       json: { type: 'boolean', default: false },
       'allow-remote': { type: 'boolean', default: false },
       echo: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...HELP_FLAG,
     },
   });

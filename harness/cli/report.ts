@@ -8,6 +8,7 @@ import { buildReport } from '../../reports/json.ts';
 import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
 import { writeReports } from '../../reports/write.ts';
 import type { RunResult } from '../run/result.ts';
+import { HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 // report --help.
@@ -25,24 +26,16 @@ history cannot be read.`;
 
 // Runs the command; returns the exit code.
 export const reportCommand = async (argv: string[]): Promise<number> => {
-  let values: { json: boolean; help: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${REPORT_USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${REPORT_USAGE}\n`);
-    return ExitCode.Ok;
-  }
+  const { values, positionals } = parsedOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { json: { type: 'boolean', default: false }, ...HELP_FLAG },
+      }),
+    REPORT_USAGE,
+  );
+  if (values.help) return printUsage(REPORT_USAGE);
   if (positionals.length === 0) throw new UsageError(`expected at least one run folder\n\n${REPORT_USAGE}`);
   const problems: string[] = [];
   const results: RunResult[] = [];

@@ -15,7 +15,7 @@ import { planOf, renderPlan } from './dry-run.ts';
 import { attachProgress } from './progress.ts';
 import { withLoadDuration } from '../suite/fault-schedule.ts';
 import type { SuiteRun } from '../suite/variants.ts';
-import { durationFlag } from './flags.ts';
+import { durationFlag, HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
 import { InvalidSuites, loadSuites } from './suites.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
@@ -60,35 +60,23 @@ target and still writes the reports (a second Ctrl-C forces).
 Before each run, journals of crashed runs are swept: faults they left open are healed.`;
 
 export const runCommand = async (argv: string[]): Promise<number> => {
-  let values: {
-    out: string;
-    json: boolean;
-    seed?: string;
-    duration?: string;
-    help: boolean;
-    'dry-run': boolean;
-  };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', default: 'runs' },
-        json: { type: 'boolean', default: false },
-        seed: { type: 'string' },
-        duration: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        'dry-run': { type: 'boolean', default: false },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${RUN_USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${RUN_USAGE}\n`);
-    return ExitCode.Ok;
-  }
+  const { values, positionals } = parsedOrUsage(
+    () =>
+      parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string', default: 'runs' },
+          json: { type: 'boolean', default: false },
+          seed: { type: 'string' },
+          duration: { type: 'string' },
+          'dry-run': { type: 'boolean', default: false },
+          ...HELP_FLAG,
+        },
+      }),
+    RUN_USAGE,
+  );
+  if (values.help) return printUsage(RUN_USAGE);
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);

@@ -190,18 +190,8 @@ export class ServiceRoute {
 
   async #overlapped(): Promise<WorkerProcess> {
     const fresh = this.#spawn('recycle');
-    try {
-      await fresh.whenActive();
-    } catch (e) {
-      // The old worker keeps its registration; the failed one is on its way out.
-      throw new HostError(
-        HostErrorCode.ActivationFailed,
-        `the new worker for ${this.path} did not activate`,
-        {
-          cause: e,
-        },
-      );
-    }
+    // On failure the old worker keeps its registration; the failed one is on its way out.
+    await this.#recycledActive(fresh);
     const old = this.#worker;
     if (old !== undefined) this.#others.add(old);
     this.#worker = fresh;
@@ -217,6 +207,12 @@ export class ServiceRoute {
     const fresh = this.#spawn('recycle');
     this.#worker = fresh;
     for (const c of this.#waiting.splice(0)) fresh.dispatch(c);
+    await this.#recycledActive(fresh);
+    return fresh;
+  }
+
+  // Waits for a recycle's new worker to activate; its failure is the recycle's.
+  async #recycledActive(fresh: WorkerProcess): Promise<void> {
     try {
       await fresh.whenActive();
     } catch (e) {
@@ -228,7 +224,6 @@ export class ServiceRoute {
         },
       );
     }
-    return fresh;
   }
 
   #activateOnDemand(): WorkerProcess | undefined {
