@@ -62,7 +62,7 @@ export type FaultContext = {
   // Detail for the history (measured effects: achieved CPU load, new worker pid, bytes delayed).
   note: (detail: Record<string, unknown>) => void;
   // Registers a safeguard with the watchdog until the returned function is called.
-  safeguard: (s: Safeguard, expiresInMs?: number) => () => void;
+  safeguard: (s: Safeguard) => () => void;
   // Aborted when the run stops early; long injections should stop waiting.
   signal: AbortSignal;
   // The TCP proxy in front of the target, when the suite has network faults (load and probes dial it).
