@@ -12,9 +12,11 @@ type Teardown = { teardown: (fn: () => unknown) => void };
 // A TCP echo server; `arrivals` holds when (performance.now()) each chunk reached it.
 export const startEcho = async (
   t: Teardown,
-): Promise<{ port: number; arrivals: number[]; received: () => number }> => {
+): Promise<{ port: number; arrivals: number[]; received: () => number; ends: () => number }> => {
   const arrivals: number[] = [];
   let received = 0;
+  // Connections whose close (FIN) the echo server has read: all they sent has been counted.
+  let ends = 0;
   const sockets = new Set<Socket>();
   const server = createServer((s) => {
     sockets.add(s);
@@ -25,6 +27,7 @@ export const startEcho = async (
       received += d.length;
       s.write(d);
     });
+    s.on('end', () => ends++);
   });
   await new Promise<void>((r) => server.listen({ host: '127.0.0.1', port: 0 }, () => r()));
   t.teardown(
@@ -34,7 +37,12 @@ export const startEcho = async (
         server.close(() => r());
       }),
   );
-  return { port: (server.address() as { port: number }).port, arrivals, received: () => received };
+  return {
+    port: (server.address() as { port: number }).port,
+    arrivals,
+    received: () => received,
+    ends: () => ends,
+  };
 };
 
 // A proxy process in front of 127.0.0.1:port, guarded by its own watchdog; both stop at teardown.

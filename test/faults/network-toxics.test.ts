@@ -207,20 +207,25 @@ t.test('slicer delivers data in small slices, every byte intact', async (t) => {
 t.test('limit_data lets bytes through, then closes the connection', async (t) => {
   const down = await proxy.addToxic(toxic('limit_data', { bytes: 1000 }));
   const before = echo.received();
+  const ends = echo.ends();
   const s = await dial(proxy.port);
   s.write(Buffer.alloc(3000, 1));
   const e = await ending(s, 3000);
   const r = await proxy.removeToxic(down.name);
   t.same([e.how, e.bytes], ['end', 1000], 'downstream: 1000 bytes came back, then the close');
+  t.ok(await waitFor(() => echo.ends() > ends, 3000), 'the target saw the close');
   t.equal(echo.received(), before + 3000, 'upstream was not limited');
   t.same([r.stats.closes, r.stats.bytes], [1, 1000]);
 
   const up = await proxy.addToxic(toxic('limit_data', { bytes: 1000 }, { stream: 'upstream' }));
   const s2 = await dial(proxy.port);
   const before2 = echo.received();
+  const ends2 = echo.ends();
   s2.write(Buffer.alloc(3000, 1));
   const e2 = await ending(s2, 3000);
   await proxy.removeToxic(up.name);
+  // The client can see its close before the target has read what came ahead of the target's close.
+  t.ok(await waitFor(() => echo.ends() > ends2, 3000), 'the target saw the close');
   t.equal(echo.received() - before2, 1000, 'upstream: the target got 1000 bytes');
   t.equal(e2.how, 'end');
   t.ok(e2.bytes <= 1000, `and echoed at most those (${e2.bytes})`);

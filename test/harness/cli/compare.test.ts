@@ -19,7 +19,10 @@ t.test('compare on real runs: a leaking program and a fixed one', async (t) => {
   const clean = join(out, 'clean-program');
 
   t.test('the fixed run as the candidate is better where the leak was, and passes the gate', async (t) => {
-    const r = await runCli(['compare', leaky, clean]);
+    // Two different programs, run one after the other on a shared machine: their latencies may differ
+    // by more than the default 20% for reasons that have nothing to do with handles. The gate on
+    // latency has its own tests on hand-made runs; here it is opened wide.
+    const r = await runCli(['compare', leaky, clean, '--latency-tolerance', '1000']);
     t.equal(r.exitCode, 0, String(r.stdout));
     const text = String(r.stdout);
     t.match(text, /^A {2}.*leaky-program: leaky-program, seed 3, not-met, started /);
