@@ -2,7 +2,7 @@
 // service sent in the captured session: the real-stack check that runs everywhere, .NET or not.
 
 import { createServer, type Socket } from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { openSession, resolveNetTcpUrl } from '../../clients/nettcp/index.ts';
 import { createSoapCodec, encodeRecord, FramingDecoder, type FramingRecord } from '../../protocol/index.ts';
 import { capturedEnvelopes, capturedMessageIds } from '../protocol/soap/captured.ts';
@@ -46,7 +46,8 @@ const replayServer = async (): Promise<{
   };
 };
 
-t.test('replies a WCF service sent reach the calls they answer, by RelatesTo, not by order', async (t) => {
+// A session of the project's client and binary-session codec with a fresh replay server.
+const replaySession = async (t: Test) => {
   const srv = await replayServer();
   t.teardown(srv.close);
   const url = `net.tcp://127.0.0.1:${srv.port}/Service1`;
@@ -56,7 +57,11 @@ t.test('replies a WCF service sent reach the calls they answer, by RelatesTo, no
     correlate: codec.correlator,
   });
   if (!opened.ok) throw new Error(JSON.stringify(opened.failure));
-  const s = opened.session;
+  return { srv, url, codec, s: opened.session };
+};
+
+t.test('replies a WCF service sent reach the calls they answer, by RelatesTo, not by order', async (t) => {
+  const { srv, url, codec, s } = await replaySession(t);
   // The second captured call goes first: FIFO matching would hand it the first reply.
   const second = s.call(
     codec.encodeRequest({ operation: 'GetData', params: { value: 0 }, messageId: capturedMessageIds[1] }),
@@ -92,16 +97,7 @@ t.test('replies a WCF service sent reach the calls they answer, by RelatesTo, no
 t.test(
   'a reply that no call waits for still feeds the session strings, so later replies decode',
   async (t) => {
-    const srv = await replayServer();
-    t.teardown(srv.close);
-    const url = `net.tcp://127.0.0.1:${srv.port}/Service1`;
-    const codec = createSoapCodec({ encoding: 'binary-session', to: url, contract: 'IService1' });
-    const opened = await openSession(await resolveNetTcpUrl(url), {
-      encoding: codec.knownEncoding,
-      correlate: codec.correlator,
-    });
-    if (!opened.ok) throw new Error(JSON.stringify(opened.failure));
-    const s = opened.session;
+    const { codec, s } = await replaySession(t);
     // The first call gives up before its reply (which carries the strings the second reply uses) arrives.
     const early = s.call(
       codec.encodeRequest({
