@@ -2,10 +2,9 @@
 // and through the reference host's forwarding route.
 
 import t from 'tap';
-import { spawnHost } from '../../host/spawn.ts';
 import { openSession, resolveNetTcpUrl } from '../../clients/nettcp/index.ts';
 import { createSoapCodec, type SoapEncodingName } from '../../protocol/index.ts';
-import { skipReasons, startService, type RunningService } from './programs.ts';
+import { serviceBehindHost, skipReasons, startService, type RunningService } from './programs.ts';
 
 const skip = skipReasons('service');
 if (skip !== undefined) t.comment(`interop skipped: ${skip}`);
@@ -105,15 +104,7 @@ t.test(
   "our client calls the CoreWCF service through the reference host's forwarding route",
   { skip },
   async (t) => {
-    const svc = await startService();
-    t.teardown(svc.stop);
-    const h = await spawnHost({
-      services: [
-        { path: '/echo', forward: `${svc.base}echo` },
-        { path: '/shared/orders', forward: { to: `${svc.base}echo`, via: 'rewrite' } },
-      ],
-    });
-    t.teardown(() => h.stop());
+    const { svc, h } = await serviceBehindHost(t);
     for (const path of ['/echo', '/shared/orders']) {
       // To names the service (its address filter compares it); the session dials the host.
       const codec = createSoapCodec({

@@ -2,8 +2,7 @@
 // host's forwarding route.
 
 import t from 'tap';
-import { spawnHost } from '../../host/spawn.ts';
-import { skipReasons, startService, runClient } from './programs.ts';
+import { runClient, serviceBehindHost, skipReasons, startService } from './programs.ts';
 
 const skip = skipReasons('service', 'client');
 if (skip !== undefined) t.comment(`interop skipped: ${skip}`);
@@ -36,17 +35,7 @@ t.test(
   "the .NET client calls the CoreWCF service through the reference host's forwarding route",
   { skip },
   async (t) => {
-    const svc = await startService();
-    t.teardown(svc.stop);
-    const h = await spawnHost({
-      services: [
-        // Same path: the via goes through as sent (CoreWCF looks it up by path).
-        { path: '/echo', forward: `${svc.base}echo` },
-        // Another path: the via is rewritten to the service's own address.
-        { path: '/shared/orders', forward: { to: `${svc.base}echo`, via: 'rewrite' } },
-      ],
-    });
-    t.teardown(() => h.stop());
+    const { svc, h } = await serviceBehindHost(t);
     // The messages are addressed (To) to the service and dialled to the host (ClientVia).
     for (const path of ['/echo', '/shared/orders']) {
       const run = await runClient([

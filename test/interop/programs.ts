@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Test } from 'tap';
+import { spawnHost } from '../../host/spawn.ts';
 
 const INTEROP = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'interop');
 
@@ -109,6 +111,22 @@ export const startService = async (timeoutMs = 60000): Promise<RunningService> =
     throw e;
   }
   return { port, pid: child.pid!, base: `net.tcp://127.0.0.1:${port}/`, stderr: () => err, stop };
+};
+
+// The CoreWCF service behind a reference host with two forwarding routes to its /echo: the same path
+// (the via goes through as sent; CoreWCF looks it up by path) and another path (the via is rewritten to
+// the service's own address). Both stop at the test's teardown.
+export const serviceBehindHost = async (t: Test) => {
+  const svc = await startService();
+  t.teardown(svc.stop);
+  const h = await spawnHost({
+    services: [
+      { path: '/echo', forward: `${svc.base}echo` },
+      { path: '/shared/orders', forward: { to: `${svc.base}echo`, via: 'rewrite' } },
+    ],
+  });
+  t.teardown(() => h.stop());
+  return { svc, h };
 };
 
 export type ClientRun = { code: number | null; lines: Record<string, unknown>[]; stderr: string };
