@@ -24,7 +24,6 @@ const CLOSE_BOUND_MS = 2000;
 
 export class ForwardRoute {
   readonly path: string;
-  readonly service: ServiceConfig;
   readonly forward: ForwardConfig;
   readonly upstream: Upstream;
   #ctx: ForwardContext;
@@ -41,7 +40,6 @@ export class ForwardRoute {
     // The configuration was validated; a bad address here is a bug, not input.
     if (upstream === undefined) throw new Error(`not a net.tcp address: ${service.forward.to}`);
     this.path = service.path;
-    this.service = structuredClone(service);
     this.forward = service.forward;
     this.upstream = upstream;
     this.#ctx = ctx;

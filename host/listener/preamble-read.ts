@@ -58,20 +58,12 @@ export const readPreamble = (socket: Socket, receiveTimeoutMs: number): Promise<
     };
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
-      let records: FramingRecord[];
-      let error: unknown;
-      try {
-        records = decoder.push(chunk);
-      } catch (e) {
-        if (!isFramingError(e)) throw e;
-        error = e;
-        records = e.records;
-      }
+      const { records, error } = decoder.decode(chunk);
       for (const r of records) {
         const out = onRecord(r);
         if (out !== undefined) return finish(out);
       }
-      if (isFramingError(error))
+      if (error !== undefined)
         finish({ ok: false, fault: error.fault, reason: `${error.code}: ${error.message}` });
     };
     const onEnd = (): void =>

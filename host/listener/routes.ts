@@ -47,10 +47,6 @@ export class RouteTable<T> {
     }
     return undefined;
   }
-
-  values(): T[] {
-    return this.#entries.map((e) => e.value);
-  }
 }
 
 // The URI a key stands for (what the listener looked up), for logs.
