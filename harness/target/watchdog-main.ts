@@ -6,13 +6,12 @@
 
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Safeguard } from '../../faults/types.ts';
+import { parseStat } from '../observe/proc.ts';
 
-type Guard =
-  | { action: 'kill-group'; pgid: number }
-  | { action: 'signal'; pid: number; signal: NodeJS.Signals; starttime?: number };
-type Message = { op: 'guard'; id: string; guard: Guard } | { op: 'release'; id: string };
+type Message = { op: 'guard'; id: string; guard: Safeguard } | { op: 'release'; id: string };
 
-const guards = new Map<string, Guard>();
+const guards = new Map<string, Safeguard>();
 const GRACE_MS = Number(process.env['NETTCP_CHAOS_WATCHDOG_GRACE_MS'] ?? 2000);
 
 const alive = (pid: number): boolean => {
@@ -32,11 +31,10 @@ const send = (pid: number, signal: NodeJS.Signals): void => {
   }
 };
 
-// Field 22 of /proc/PID/stat (after the command name, which may hold spaces), or undefined when gone.
+// The process's start time (/proc/PID/stat), or undefined when gone.
 const starttimeOf = (pid: number): number | undefined => {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[19]);
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.starttime;
   } catch {
     return undefined;
   }
