@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import * as z from 'zod';
 import { describeFailure, openSession, resolveNetTcpUrl, sameTimeouts } from '../clients/nettcp/index.ts';
 import { duration, positiveDuration, text } from '../harness/suite/fields.ts';
+import type { FaultContext, TargetRestart } from './types.ts';
 
 // The fields of every fault: its kind, when it starts, and (for lasting faults) how long it lasts.
 export const faultFields = <K extends string>(kind: K) => ({
@@ -80,6 +81,19 @@ export const waitListening = async (
     await sleep(50, signal);
   }
   return undefined;
+};
+
+// How long a restarted program may take to listen again.
+const LISTEN_WITHIN_MS = 30_000;
+
+// Restarts a program target (its `restart`) and waits until it listens again: what the restart did,
+// and the ms from its return until a connect was accepted (undefined: not within 30s, or the run stopped).
+export const restartListening = async (
+  ctx: FaultContext,
+  o: { delayMs: number; signal?: NodeJS.Signals },
+): Promise<{ restart: TargetRestart; listeningMs: number | undefined }> => {
+  const restart = await ctx.target.restart!(o);
+  return { restart, listeningMs: await waitListening(ctx.target, LISTEN_WITHIN_MS, ctx.signal) };
 };
 
 // One fresh session to a path of the target (open, then end), as a measure of whether a new client gets

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { formatDuration } from '../harness/duration.ts';
 import { bool, duration, oneOf } from '../harness/suite/fields.ts';
-import { FaultError, faultFields, SIGNALS, sleep, waitListening } from './common.ts';
+import { FaultError, faultFields, restartListening, SIGNALS, sleep } from './common.ts';
 import { signalIfSame, stateOf, waitFor } from './processes.ts';
 import {
   checkSelection,
@@ -48,8 +48,6 @@ type Active = { killed: Killed[]; restarted: { path?: string; pid: number }[] };
 
 // How long a killed process may take to disappear before the note says it did not.
 const GONE_WITHIN_MS = 5000;
-// How long a restarted program may take to listen again.
-const LISTEN_WITHIN_MS = 30_000;
 
 const killAll = async (chosen: readonly Chosen[], signal: NodeJS.Signals): Promise<Killed[]> => {
   await Promise.all(chosen.map((p) => signalIfSame(p, signal)));
@@ -87,8 +85,7 @@ export const kill = {
     const t = ctx.target;
     const delayMs = s.restartAfter ?? 0;
     if (t.kind === 'command' && s.restart) {
-      const r = await t.restart!({ delayMs, signal: s.signal });
-      const listeningMs = await waitListening(t, LISTEN_WITHIN_MS, ctx.signal);
+      const { restart: r, listeningMs } = await restartListening(ctx, { delayMs, signal: s.signal });
       const killed = [{ pid: r.oldPid, role: 'process', gone: true }];
       ctx.note({
         killed,

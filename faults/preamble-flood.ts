@@ -93,8 +93,8 @@ export const preambleFlood = {
     if (!isLoopbackIp(host))
       throw new FaultError('FAULT_REMOTE', `a flood only goes to loopback, not ${host}`);
     const path = s.path ?? t.services?.[0]?.path ?? '/';
-    const whole = encodeRecords(sessionPreamble(viaOf(t, path), 0x08));
     const via = viaOf(t, path);
+    const whole = encodeRecords(sessionPreamble(via, 0x08));
     // Version (3 bytes), Mode (2), the via's type and length, then half of the via.
     const partial = whole.subarray(0, 5 + 2 + Math.floor(Buffer.byteLength(via) / 2));
     const startedAt = Date.now();

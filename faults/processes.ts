@@ -2,6 +2,7 @@
 // reused the pid (after a recycle, or in the next run's sweep).
 
 import { readStat } from '../harness/observe/proc.ts';
+import { sleep } from './common.ts';
 
 // A process, safe to signal later: its pid and /proc start time (clock ticks since boot).
 export type ProcessId = { pid: number; starttime: number };
@@ -36,8 +37,6 @@ export const signalIfSame = async (id: ProcessId, signal: NodeJS.Signals): Promi
   }
 };
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 // Polls until `check` holds or `ms` pass; resolves with whether it held.
 export const waitFor = async (
   check: () => boolean | Promise<boolean>,
@@ -48,7 +47,7 @@ export const waitFor = async (
   for (;;) {
     if (await check()) return true;
     if (performance.now() >= until) return false;
-    await pause(everyMs);
+    await sleep(everyMs);
   }
 };
 

@@ -5,7 +5,7 @@
 
 import * as z from 'zod';
 import { list, oneOf, text, urlPath } from '../harness/suite/fields.ts';
-import { faultFields, SIGNALS, waitListening } from './common.ts';
+import { faultFields, restartListening, SIGNALS } from './common.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const schema = z
@@ -26,9 +26,6 @@ const schema = z
 export type RecycleSpec = z.output<typeof schema>;
 
 type Active = { before: number[]; after: number[] };
-
-// How long a program restarted stop-start may take to listen again.
-const LISTEN_WITHIN_MS = 30_000;
 
 // Connections the host's listener has refused so far (with a fault or aborted), by reason.
 const refusedSoFar = async (ctx: FaultContext): Promise<Record<string, number>> => {
@@ -86,8 +83,7 @@ export const recycle = {
       const code = await ctx.target.runCommand!(s.command);
       ctx.note({ exitCode: code });
     } else {
-      const r = await ctx.target.restart!({ delayMs: 0 });
-      const listeningMs = await waitListening(ctx.target, LISTEN_WITHIN_MS, ctx.signal);
+      const { restart: r, listeningMs } = await restartListening(ctx, { delayMs: 0 });
       ctx.note({
         oldPid: r.oldPid,
         newPid: r.pid,

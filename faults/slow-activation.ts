@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { formatDuration } from '../harness/duration.ts';
 import { oneOf, positiveDuration, urlPath } from '../harness/suite/fields.ts';
-import { faultDuration, faultFields, waitListening } from './common.ts';
+import { faultDuration, faultFields, restartListening } from './common.ts';
 import { waitFor } from './processes.ts';
 import type { Fault, FaultContext } from './types.ts';
 
@@ -50,8 +50,7 @@ type Active = HostActive | ProgramActive;
 // Activations seen while each fault is active, and how to stop listening (not JSON: kept here).
 const watching = new Map<string, { seen: Activation[]; stop: () => void }>();
 let nextToken = 0;
-// How long a restarted program may take to listen again; how long an activation event may lag its recycle.
-const LISTEN_WITHIN_MS = 30_000;
+// How long an activation event may lag its recycle.
 const EVENT_LAG_MS = 2000;
 
 const injectHost = async (s: SlowActivationSpec, ctx: FaultContext): Promise<HostActive> => {
@@ -101,9 +100,7 @@ const injectHost = async (s: SlowActivationSpec, ctx: FaultContext): Promise<Hos
 };
 
 const injectProgram = async (s: SlowActivationSpec, ctx: FaultContext): Promise<ProgramActive> => {
-  const t = ctx.target;
-  const r = await t.restart!({ delayMs: s.delay });
-  const listeningMs = await waitListening(t, LISTEN_WITHIN_MS, ctx.signal);
+  const { restart: r, listeningMs } = await restartListening(ctx, { delayMs: s.delay });
   ctx.note({
     oldPid: r.oldPid,
     newPid: r.pid,
