@@ -6,6 +6,7 @@
 import { FAULTS } from '../../faults/index.ts';
 import type { NetworkProxy } from '../../faults/network/types.ts';
 import type { AnyFault, FaultContext, FaultSpecBase, FaultTarget, Safeguard } from '../../faults/types.ts';
+import type { FaultEvent } from '../history/events.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import { seededRandom } from '../load/random.ts';
 import type { Watchdog } from '../target/watchdog.ts';
@@ -136,25 +137,38 @@ export class FaultTimeline {
     };
   }
 
+  // Appends an event of `e` to the history, at `t` (now unless given).
+  #record(e: Entry, type: FaultEvent['type'], detail?: Record<string, unknown>, t?: number): void {
+    const h = this.#o.history;
+    h.append({
+      t: t ?? h.now(),
+      kind: 'fault',
+      id: e.id,
+      fault: e.spec.kind,
+      label: e.label,
+      type,
+      ...(detail === undefined ? {} : { detail }),
+    });
+  }
+
+  // Records that `e` failed `during` a step; the run goes on.
+  #error(e: Entry, during: 'journal' | 'inject' | 'heal', err: unknown): void {
+    this.#record(e, 'error', { during, message: (err as Error).message });
+  }
+
   async #inject(e: Entry): Promise<void> {
     if (this.#o.signal.aborted || e.state !== 'pending') return;
     const h = this.#o.history;
-    const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
     // The intent is written before the fault acts.
     const intentAt = h.now();
-    h.append({ t: intentAt, ...event, type: 'intent', detail: { spec: e.spec } });
+    this.#record(e, 'intent', { spec: e.spec }, intentAt);
     const journal = this.#o.journal;
     try {
       journal?.intent(e.id, e.spec.kind, e.label, e.spec);
     } catch (err) {
       // No journal, no fault: it could not be healed after a crash.
       e.state = 'failed';
-      h.append({
-        t: h.now(),
-        ...event,
-        type: 'error',
-        detail: { during: 'journal', message: (err as Error).message },
-      });
+      this.#error(e, 'journal', err);
       return;
     }
     e.state = 'injecting';
@@ -168,16 +182,11 @@ export class FaultTimeline {
       );
       e.state = 'active';
       journal?.active(e.id, e.active);
-      h.append({ t: h.now(), ...event, type: 'inject', detail: { active: e.active } });
+      this.#record(e, 'inject', { active: e.active });
     } catch (err) {
       // A failed inject undoes its own part; an active state the journal refused still gets healed.
       if (e.state === 'active') {
-        h.append({
-          t: h.now(),
-          ...event,
-          type: 'error',
-          detail: { during: 'journal', message: (err as Error).message },
-        });
+        this.#error(e, 'journal', err);
         await this.#heal(e);
         return;
       }
@@ -186,12 +195,7 @@ export class FaultTimeline {
       // An inject we gave up on may still take effect later: undo it then.
       if (err instanceof StepTimeout)
         void injecting.then((a) => e.fault.heal(a, this.#context(e))).catch(() => {});
-      h.append({
-        t: h.now(),
-        ...event,
-        type: 'error',
-        detail: { during: 'inject', message: (err as Error).message },
-      });
+      this.#error(e, 'inject', err);
       for (const r of e.releases) r();
       return;
     }
@@ -207,8 +211,6 @@ export class FaultTimeline {
   async #heal(e: Entry): Promise<void> {
     if (e.state !== 'active') return;
     e.state = 'healed';
-    const h = this.#o.history;
-    const event = { kind: 'fault' as const, id: e.id, fault: e.spec.kind, label: e.label };
     try {
       await within(
         e.fault.heal(e.active, this.#context(e)),
@@ -216,15 +218,10 @@ export class FaultTimeline {
         'the heal',
       );
       this.#o.journal?.healed(e.id);
-      h.append({ t: h.now(), ...event, type: 'heal' });
+      this.#record(e, 'heal');
     } catch (err) {
       this.#o.journal?.healFailed(e.id, (err as Error).message);
-      h.append({
-        t: h.now(),
-        ...event,
-        type: 'error',
-        detail: { during: 'heal', message: (err as Error).message },
-      });
+      this.#error(e, 'heal', err);
     } finally {
       for (const r of e.releases) r();
     }

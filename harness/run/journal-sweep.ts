@@ -7,6 +7,7 @@
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FAULTS } from '../../faults/index.ts';
+import { stateOf } from '../../faults/processes.ts';
 import type { AnyFault } from '../../faults/types.ts';
 import { readStat } from '../observe/proc.ts';
 import { journalDir, type JournalLine, type JournalOwner } from './journal.ts';
@@ -24,11 +25,6 @@ export type SweepResult = {
 };
 
 const CLAIM = '.sweeping-';
-
-const ownerAlive = async (pid: number, starttime: number): Promise<boolean> => {
-  const s = await readStat(pid);
-  return s !== undefined && s.state !== 'Z' && s.starttime === starttime;
-};
 
 // Lines of a journal; a line torn by the crash is skipped.
 const parse = (text: string): JournalLine[] =>
@@ -108,7 +104,7 @@ export const sweepJournals = async (
     if (text === undefined) continue;
     const lines = parse(text);
     const first = lines[0];
-    if (first?.type === 'owner' && (await ownerAlive(first.pid, first.starttime))) continue;
+    if (first?.type === 'owner' && (await stateOf(first)) !== undefined) continue;
     const claimed = `${path.replace(/\.sweeping-\d+$/, '')}${CLAIM}${process.pid}`;
     try {
       await rename(path, claimed);
@@ -121,20 +117,18 @@ export const sweepJournals = async (
   const healed = journals.reduce((n, j) => n + j.faults.reduce((m, f) => m + f.actions.length, 0), 0);
   const lines: string[] = [];
   for (const j of journals) {
-    // Listed in the suite's order (the index after '#'), not the order they began: faults due at the
-    // same moment start concurrently, and a message that changes between runs is harder to grep.
-    const open = j.faults.map((f) => f.id).sort((a, b) => faultIndex(a) - faultIndex(b));
+    const owner = describeOwner(j.owner);
     for (const f of j.faults) {
-      for (const a of f.actions)
-        lines.push(`journal sweep: ${f.id} (${f.label}) of ${describeOwner(j.owner)}: ${a}`);
+      for (const a of f.actions) lines.push(`journal sweep: ${f.id} (${f.label}) of ${owner}: ${a}`);
       if (f.error !== undefined)
-        lines.push(
-          `journal sweep: ${f.id} (${f.label}) of ${describeOwner(j.owner)}: could not heal: ${f.error}`,
-        );
+        lines.push(`journal sweep: ${f.id} (${f.label}) of ${owner}: could not heal: ${f.error}`);
     }
     if (j.faults.every((f) => f.actions.length === 0 && f.error === undefined)) {
+      // Listed in the suite's order (the index after '#'), not the order they began: faults due at the
+      // same moment start concurrently, and a message that changes between runs is harder to grep.
+      const open = j.faults.map((f) => f.id).sort((a, b) => faultIndex(a) - faultIndex(b));
       lines.push(
-        `journal sweep: nothing to heal from ${describeOwner(j.owner)}` +
+        `journal sweep: nothing to heal from ${owner}` +
           (open.length === 0
             ? ''
             : ` (${open.join(', ')} still open: their processes are gone and their target died with that run)`),
