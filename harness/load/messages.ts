@@ -3,7 +3,14 @@
 // encoding keeps a string table per connection).
 
 import type { Correlator } from '../../clients/nettcp/index.ts';
-import { createSoapCodec, decodeOpReply, encodeOpRequest, opMessageId } from '../../protocol/index.ts';
+import {
+  createSoapCodec,
+  decodeOpReply,
+  encodeOpRequest,
+  opMessageId,
+  type SoapCall,
+  type SoapCodecOptions,
+} from '../../protocol/index.ts';
 import type { OpFailure } from '../history/events.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 
@@ -30,11 +37,13 @@ const requestId = (): number => {
   return nextId;
 };
 
-// The messages of one session of a load, to the endpoint at `via`.
-export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string): SessionMessages => {
+// The messages of a load's sessions, to the endpoint at `via`: each call gives one session's. What does
+// not change between sessions is built here, once per load; a SOAP session gets its own codec.
+export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string): (() => SessionMessages) => {
   const soap = spec.soap;
   if (soap === undefined) {
-    return {
+    // Stateless: every session shares them.
+    const ops: SessionMessages = {
       encoding: spec.encoding,
       correlate: opsCorrelator,
       request: () => encodeOpRequest({ id: requestId(), op: spec.operation, arg: spec.arg, payload }),
@@ -45,36 +54,40 @@ export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string)
           : undefined;
       },
     };
+    return () => ops;
   }
-  const codec = createSoapCodec({
+  const options: SoapCodecOptions = {
     encoding: soap.encoding,
     to: soap.to ?? via,
     ...(soap.namespace === undefined ? {} : { namespace: soap.namespace }),
     ...(soap.contract === undefined ? {} : { contract: soap.contract }),
-  });
-  return {
-    encoding: codec.knownEncoding,
-    correlate: codec.correlator,
-    request: () =>
-      codec.encodeRequest({
-        operation: soap.operation,
-        params: soap.params,
-        ...(soap.action === undefined ? {} : { action: soap.action }),
-      }),
-    replyFailure: (reply) => {
-      try {
-        const r = codec.decodeReply(reply);
-        return r.kind === 'fault'
-          ? { kind: 'reply-fault', stage: 'call', fault: r.code, message: r.reason }
-          : undefined;
-      } catch (e) {
-        return {
-          kind: 'protocol',
-          stage: 'call',
-          code: (e as { code?: string }).code,
-          message: (e as Error).message,
-        };
-      }
-    },
+  };
+  const call: SoapCall = {
+    operation: soap.operation,
+    params: soap.params,
+    ...(soap.action === undefined ? {} : { action: soap.action }),
+  };
+  return () => {
+    const codec = createSoapCodec(options);
+    return {
+      encoding: codec.knownEncoding,
+      correlate: codec.correlator,
+      request: () => codec.encodeRequest(call),
+      replyFailure: (reply) => {
+        try {
+          const r = codec.decodeReply(reply);
+          return r.kind === 'fault'
+            ? { kind: 'reply-fault', stage: 'call', fault: r.code, message: r.reason }
+            : undefined;
+        } catch (e) {
+          return {
+            kind: 'protocol',
+            stage: 'call',
+            code: (e as { code?: string }).code,
+            message: (e as Error).message,
+          };
+        }
+      },
+    };
   };
 };

@@ -7,7 +7,7 @@ import type { HistoryWriter } from '../history/writer.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 import { modelOf } from './models/index.ts';
 import { seededRandom } from './random.ts';
-import { sessionMessages } from './messages.ts';
+import { type SessionMessages, sessionMessages } from './messages.ts';
 import { runSession } from './session-runner.ts';
 import { LoadStats } from './stats.ts';
 
@@ -46,6 +46,7 @@ export class LoadRunner {
         const stats = this.stats[i]!;
         const target = this.#o.targetOf(spec);
         const payload = seededRandom(this.#o.seed, `payload:${spec.name}`).bytes(spec.session.payload);
+        const messages = sessionMessages(spec.session, payload, target.via);
         const capped = spec.model !== 'constant-sessions';
         const cap = 'maxSessions' in spec ? spec.maxSessions : Infinity;
         return modelOf(spec).run(spec, start + spec.startAt, {
@@ -57,7 +58,7 @@ export class LoadRunner {
               stats.dropped();
               return Promise.resolve();
             }
-            return this.#launch(spec, stats, target, payload, intended);
+            return this.#launch(spec, stats, target, messages, intended);
           },
         });
       }),
@@ -106,14 +107,14 @@ export class LoadRunner {
     spec: LoadSpec,
     stats: LoadStats,
     target: NetTcpTarget,
-    payload: Buffer,
+    messages: () => SessionMessages,
     intended: number,
   ): Promise<void> {
     const h = this.#o.history;
     const session = ++this.#sessionIds;
     const start = h.now();
     stats.started();
-    const p = runSession(target, spec.session, sessionMessages(spec.session, payload, target.via), {
+    const p = runSession(target, spec.session, messages(), {
       allowRemote: this.#o.allowRemote,
       signal: this.#cut.signal,
       onCall: (ok, ms) => stats.call(ok, ms),
