@@ -60,10 +60,6 @@ export const inPhase = (tl: Timeline, phase: PhaseName, t: number): boolean => {
   return !during && first !== undefined && t > first.from;
 };
 
-// The faults active at time t.
-export const faultsAt = (tl: Timeline, t: number): FaultWindow[] =>
-  tl.faults.filter((f) => t >= f.from && t <= f.to);
-
 // Milliseconds as people read them in a summary: 850ms, 8.2s.
 export const human = (ms: number): string =>
   ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;

@@ -6,7 +6,7 @@
 import { FAULTS } from '../../faults/index.ts';
 import { formatDuration } from '../duration.ts';
 import { journalDir } from '../run/journal.ts';
-import { faultSchedule } from '../suite/fault-schedule.ts';
+import { faultSchedule, loadLengthMs } from '../suite/fault-schedule.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 
@@ -45,9 +45,6 @@ const settings = (check: string, v: Record<string, unknown>): string =>
         `${k} ${DURATION_SETTINGS[check]?.includes(k) === true && typeof x === 'number' ? d(x) : String(x)}`,
     )
     .join(', ');
-
-const loadLength = (l: LoadSpec): number =>
-  l.model === 'ramping-arrival-rate' ? l.stages.reduce((n, s) => n + s.duration, 0) : l.duration;
 
 const loadWhat = (l: LoadSpec): string => {
   const s = l.session;
@@ -105,7 +102,7 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
   const loads = s.load.map((l) => ({
     name: l.name,
     from: l.startAt,
-    to: l.startAt + loadLength(l),
+    to: l.startAt + loadLengthMs(l),
     what: loadWhat(l),
   }));
   const loadEndsAt = Math.max(...loads.map((l) => l.to));

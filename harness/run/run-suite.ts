@@ -5,12 +5,13 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
+import { sleep, viaOf } from '../../faults/common.ts';
 import { startNetworkProxy } from '../../faults/network/start.ts';
 import { type NetworkProxy, NetworkProxyError } from '../../faults/network/types.ts';
 import { judge } from '../checks/expect.ts';
 import { runChecks } from '../checks/index.ts';
 import type { Verdict } from '../checks/types.ts';
-import type { Phase } from '../history/events.ts';
+import { HISTORY_VERSION, type Phase } from '../history/events.ts';
 import { HistoryWriter } from '../history/writer.ts';
 import { freshSeed } from '../load/random.ts';
 import { LoadRunner } from '../load/runner.ts';
@@ -43,19 +44,10 @@ export type RunOptions = {
   onSweep?: (lines: string[]) => void;
 };
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-
 // A via as a dial target. With a network proxy, relative vias dial the proxy (their via still names
 // the target, as a transparent proxy's clients would); absolute vias dial what they name.
 const resolveVia = (via: string, target: RunningTarget, proxy?: NetworkProxy): NetTcpTarget => {
-  const url = via.startsWith('/')
-    ? `net.tcp://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}${via}`
-    : via;
+  const url = via.startsWith('/') ? viaOf(target, via) : via;
   const u = new URL(url);
   const host = u.hostname.replace(/^\[|\]$/g, '');
   return {
@@ -75,7 +67,7 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
   await mkdir(dir, { recursive: true });
   const h = new HistoryWriter(
     {
-      version: 1,
+      version: HISTORY_VERSION,
       suite: suite.name,
       file,
       text,

@@ -1,6 +1,7 @@
 // The fault schedule of a run: each fault once at its time, or again every `every` while load runs.
 // Each occurrence is a fault of its own (its own id, journal entry and heal), labelled "(2 of 5)".
 
+import { modelOf } from '../load/models/index.ts';
 import type { FaultSpec, LoadSpec, ParsedSuite } from './schema.ts';
 
 export type ScheduledFault = FaultSpec & {
@@ -9,9 +10,8 @@ export type ScheduledFault = FaultSpec & {
   occurrence?: { n: number; of: number };
 };
 
-// How long a load runs, from its startAt.
-export const loadLengthMs = (l: LoadSpec): number =>
-  l.model === 'ramping-arrival-rate' ? l.stages.reduce((n, s) => n + s.duration, 0) : l.duration;
+// How long a load runs, from its startAt (its model knows).
+export const loadLengthMs = (l: LoadSpec): number => modelOf(l).durationMs(l);
 
 // When the last load ends, from the start of load.
 export const loadEndMs = (suite: ParsedSuite): number =>
