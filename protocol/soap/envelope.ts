@@ -15,28 +15,30 @@ export type RequestParts = {
   body?: XmlElement | undefined;
 };
 
-const mustUnderstand = [{ prefix: 's', name: 'mustUnderstand', ns: SOAP12, value: '1' }];
+// The s:mustUnderstand="1" attribute of a header.
+export const mustUnderstand = [{ prefix: 's', name: 'mustUnderstand', ns: SOAP12, value: '1' }];
+
+const ENVELOPE_DECLARATIONS = [
+  { prefix: 's', uri: SOAP12 },
+  { prefix: 'a', uri: WSA10 },
+];
+
+// An envelope with these headers and Body content, declaring s (SOAP 1.2) and a (WS-Addressing).
+export const envelope = (headers: XmlElement[], body: XmlElement[]): XmlElement =>
+  el('s:Envelope', SOAP12, [el('s:Header', SOAP12, headers), el('s:Body', SOAP12, body)], {
+    declarations: ENVELOPE_DECLARATIONS,
+  });
 
 // A request envelope with the headers WCF's client sends, in its order: Action, MessageID, ReplyTo, To.
 export const requestEnvelope = (p: RequestParts): XmlElement =>
-  el(
-    's:Envelope',
-    SOAP12,
+  envelope(
     [
-      el('s:Header', SOAP12, [
-        el('a:Action', WSA10, [p.action], { attributes: mustUnderstand }),
-        el('a:MessageID', WSA10, [p.messageId]),
-        el('a:ReplyTo', WSA10, [el('a:Address', WSA10, [WSA_ANONYMOUS])]),
-        el('a:To', WSA10, [p.to], { attributes: mustUnderstand }),
-      ]),
-      el('s:Body', SOAP12, p.body === undefined ? [] : [p.body]),
+      el('a:Action', WSA10, [p.action], { attributes: mustUnderstand }),
+      el('a:MessageID', WSA10, [p.messageId]),
+      el('a:ReplyTo', WSA10, [el('a:Address', WSA10, [WSA_ANONYMOUS])]),
+      el('a:To', WSA10, [p.to], { attributes: mustUnderstand }),
     ],
-    {
-      declarations: [
-        { prefix: 's', uri: SOAP12 },
-        { prefix: 'a', uri: WSA10 },
-      ],
-    },
+    p.body === undefined ? [] : [p.body],
   );
 
 // The operation wrapper WCF's DataContractSerializer expects: <Op xmlns="ns"><param>value</param>...</Op>.

@@ -15,7 +15,7 @@ import {
 } from '../nbfx/index.ts';
 import { decodeSessionMessage, encodeSessionMessage } from './binary-session.ts';
 import { SOAP_ENCODINGS, type SoapEncodingName } from './codec.ts';
-import { readEnvelope } from './envelope.ts';
+import { envelope, mustUnderstand, readEnvelope } from './envelope.ts';
 import { SoapError, SoapErrorCode } from './errors.ts';
 import { SOAP12, WSA10, WSA_ANONYMOUS } from './namespaces.ts';
 import { treeToXml, xmlToTree } from './text.ts';
@@ -80,17 +80,6 @@ export type SoapServerOptions = {
   // Bytes of strings the client may add to its table.
   maxPeerSessionBytes?: number;
 };
-
-const mustUnderstand = [{ prefix: 's', name: 'mustUnderstand', ns: SOAP12, value: '1' }];
-const ENVELOPE_DECLARATIONS = [
-  { prefix: 's', uri: SOAP12 },
-  { prefix: 'a', uri: WSA10 },
-];
-
-const envelope = (headers: XmlElement[], body: XmlElement[]): XmlElement =>
-  el('s:Envelope', SOAP12, [el('s:Header', SOAP12, headers), el('s:Body', SOAP12, body)], {
-    declarations: ENVELOPE_DECLARATIONS,
-  });
 
 // Headers of a reply, in WCF's order: Action, headers of one's own, RelatesTo, To.
 const replyHeaders = (
