@@ -92,27 +92,23 @@ try {
     await drive(viaHost, through);
     await drive(direct, straight);
   }
-  const rate = (x: Tally) => (x.sessions / x.ms) * 1000;
-  const p99 = (x: Tally) => x.openUs.getValueAtPercentile(99) / 1000;
+  const summary = (x: Tally) => ({
+    perSecond: (x.sessions / x.ms) * 1000,
+    sessions: x.sessions,
+    failed: x.failed,
+    openP99Ms: x.openUs.getValueAtPercentile(99) / 1000,
+  });
+  const viaHostSummary = summary(through);
+  const directSummary = summary(straight);
   const result = {
     seconds,
     rounds,
     concurrency,
     calls,
     sharing,
-    host: {
-      perSecond: rate(through),
-      sessions: through.sessions,
-      failed: through.failed,
-      openP99Ms: p99(through),
-    },
-    direct: {
-      perSecond: rate(straight),
-      sessions: straight.sessions,
-      failed: straight.failed,
-      openP99Ms: p99(straight),
-    },
-    ratio: rate(through) / rate(straight),
+    host: viaHostSummary,
+    direct: directSummary,
+    ratio: viaHostSummary.perSecond / directSummary.perSecond,
   };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
