@@ -79,5 +79,8 @@ export const buildReport = (r: RunResult): Report => ({
 const roundFloats = (_k: string, v: unknown): unknown =>
   typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v;
 
+// report.json's text of a report already built.
+export const reportText = (report: Report): string => `${JSON.stringify(report, roundFloats, 2)}\n`;
+
 // report.json's text.
-export const renderJson = (r: RunResult): string => `${JSON.stringify(buildReport(r), roundFloats, 2)}\n`;
+export const renderJson = (r: RunResult): string => reportText(buildReport(r));

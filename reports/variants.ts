@@ -4,7 +4,7 @@
 
 import type { OpEvent } from '../harness/history/events.ts';
 import type { RunResult } from '../harness/run/result.ts';
-import { buildReport } from './json.ts';
+import type { Report } from './json.ts';
 
 export type VariantRow = {
   variant: string;
@@ -25,8 +25,8 @@ export type VariantRow = {
 
 const OPENING = new Set(['connect', 'preamble']);
 
-export const variantRow = (variant: string, r: RunResult): VariantRow => {
-  const report = buildReport(r);
+// A run's row, from its result and the report built from it.
+export const variantRow = (variant: string, r: RunResult, report: Report): VariantRow => {
   const loads = report.loads;
   const sum = (f: (l: (typeof loads)[number]) => number) => loads.reduce((n, l) => n + f(l), 0);
   const failed = sum((l) => Object.values(l.failed).reduce((a, b) => a + b, 0));

@@ -4,10 +4,9 @@
 
 import { parseArgs } from 'node:util';
 import { renderSummary } from '../../reports/console.ts';
-import { buildReport } from '../../reports/json.ts';
+import type { Report } from '../../reports/json.ts';
 import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
 import { writeReports } from '../../reports/write.ts';
-import type { RunResult } from '../run/result.ts';
 import { HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
@@ -38,13 +37,12 @@ export const reportCommand = async (argv: string[]): Promise<number> => {
   if (values.help) return printUsage(REPORT_USAGE);
   if (positionals.length === 0) throw new UsageError(`expected at least one run folder\n\n${REPORT_USAGE}`);
   const problems: string[] = [];
-  const results: RunResult[] = [];
+  const reports: Report[] = [];
   for (const dir of positionals) {
     try {
       for (const run of await runDirs(dir)) {
         const { result } = await rebuildRun(run);
-        await writeReports(result);
-        results.push(result);
+        reports.push(await writeReports(result));
         if (!values.json) process.stdout.write(`${renderSummary(result)}\n`);
       }
     } catch (e) {
@@ -52,7 +50,7 @@ export const reportCommand = async (argv: string[]): Promise<number> => {
       problems.push(e.message);
     }
   }
-  if (values.json) process.stdout.write(`${JSON.stringify(results.map(buildReport), null, 2)}\n`);
+  if (values.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
   if (problems.length > 0) {
     process.stderr.write(`${problems.map((p) => `nettcp-chaos report: ${p}`).join('\n')}\n`);
     return ExitCode.Usage;

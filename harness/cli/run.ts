@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderSummary } from '../../reports/console.ts';
-import { buildReport } from '../../reports/json.ts';
+import type { Report } from '../../reports/json.ts';
 import { renderVariants, type VariantRow, variantRow } from '../../reports/variants.ts';
 import { writeReports } from '../../reports/write.ts';
 import type { RunResult } from '../run/result.ts';
@@ -24,6 +24,7 @@ import { ExitCode, UsageError } from './usage.ts';
 const reportVariants = async (
   suites: readonly SuiteRun[],
   results: readonly RunResult[],
+  reports: ReadonlyMap<RunResult, Report>,
   out: string,
   json: boolean,
 ): Promise<void> => {
@@ -32,7 +33,7 @@ const reportVariants = async (
     const v = suites[i]?.variant;
     if (v === undefined) return;
     const rows = groups.get(v.of) ?? [];
-    rows.push(variantRow(v.name, r));
+    rows.push(variantRow(v.name, r, reports.get(r)!));
     groups.set(v.of, rows);
   });
   for (const [suite, rows] of groups) {
@@ -128,6 +129,8 @@ export const runCommand = async (argv: string[]): Promise<number> => {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const results: RunResult[] = [];
+  // Each run's report as writeReports built it, for --json and the variants table.
+  const reports = new Map<RunResult, Report>();
   try {
     for (const loaded of suites) {
       if (abort.signal.aborted) break;
@@ -138,7 +141,9 @@ export const runCommand = async (argv: string[]): Promise<number> => {
         signal: abort.signal,
         onHistory: (h) => (detach = attachProgress(h)),
         onSweep: (lines) => process.stderr.write(`${lines.join('\n')}\n`),
-        writeReports,
+        writeReports: async (x) => {
+          reports.set(x, await writeReports(x));
+        },
       });
       detach?.();
       results.push(r);
@@ -148,8 +153,11 @@ export const runCommand = async (argv: string[]): Promise<number> => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  if (values.json) process.stdout.write(`${JSON.stringify(results.map(buildReport), null, 2)}\n`);
-  await reportVariants(suites, results, values.out, values.json);
+  if (values.json) {
+    const printed = results.map((r) => reports.get(r));
+    process.stdout.write(`${JSON.stringify(printed, null, 2)}\n`);
+  }
+  await reportVariants(suites, results, reports, values.out, values.json);
   const outcomes = new Set(results.map((r) => r.outcome));
   if (abort.signal.aborted || outcomes.has('interrupted')) return ExitCode.Interrupted;
   if (outcomes.has('invalid')) return ExitCode.InvalidRun;
