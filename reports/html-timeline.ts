@@ -3,8 +3,14 @@
 // the run started, the same range on every chart so windows and marks line up).
 
 import type { Verdict } from '../harness/checks/types.ts';
-import { human, timeline } from '../harness/checks/timeline.ts';
-import type { History, ProbeEvent, ProcessSample, TargetSample } from '../harness/history/events.ts';
+import { human, type Timeline, timeline } from '../harness/checks/timeline.ts';
+import type {
+  History,
+  LoadSample,
+  ProbeEvent,
+  ProcessSample,
+  TargetSample,
+} from '../harness/history/events.ts';
 import { loadSamples, probeFigures, targetSamples } from './figures.ts';
 import { recordedOutcome } from './rebuild.ts';
 
@@ -61,8 +67,7 @@ const colour = (i: number): string => PALETTE[i % PALETTE.length]!;
 // More processes than this and the fd chart draws one line per role instead of one per pid.
 const MAX_PROCESS_LINES = 12;
 
-const sessionsChart = (h: History): ChartSpec => {
-  const samples = loadSamples(h);
+const sessionsChart = (samples: readonly LoadSample[]): ChartSpec => {
   const names = [...new Set(samples.map((s) => s.load))];
   const series = names.flatMap((name, i): ChartSeries[] => {
     const mine = samples.filter((s) => s.load === name);
@@ -96,8 +101,7 @@ const sessionsChart = (h: History): ChartSpec => {
   };
 };
 
-const latencyChart = (h: History): ChartSpec => {
-  const samples = loadSamples(h);
+const latencyChart = (samples: readonly LoadSample[]): ChartSpec => {
   const names = [...new Set(samples.map((s) => s.load))];
   const percentiles = ['p50', 'p90', 'p99', 'max'] as const;
   const series = names.flatMap((name, i) => {
@@ -235,11 +239,15 @@ const socketCharts = (samples: readonly TargetSample[]): ChartSpec[] => {
 };
 
 // When an offending process's fds first went above its baseline plus the tolerance.
-const climbMarkers = (h: History, verdicts: readonly Verdict[]): Marker[] => {
+const climbMarkers = (
+  tl: Timeline,
+  samples: readonly TargetSample[],
+  verdicts: readonly Verdict[],
+): Marker[] => {
   const v = verdicts.find((x) => x.check === 'handles.noLeak' && x.status === 'fail');
   if (v === undefined) return [];
   const tolerance = Number(v.evidence['tolerance'] ?? 0);
-  const loadAt = timeline(h).load?.from ?? 0;
+  const loadAt = tl.load?.from ?? 0;
   const rows = (v.evidence['processes'] ?? []) as {
     pid: number;
     role: string;
@@ -248,7 +256,7 @@ const climbMarkers = (h: History, verdicts: readonly Verdict[]): Marker[] => {
   }[];
   return rows.flatMap((row) => {
     if (row.growth <= tolerance) return [];
-    const first = targetSamples(h).find(
+    const first = samples.find(
       (s) =>
         s.t >= loadAt &&
         s.processes.some((p) => p.pid === row.pid && p.fds.total > row.baseline.total + tolerance),
@@ -297,7 +305,8 @@ export const timelineData = (h: History, verdicts: readonly Verdict[]): Timeline
     });
     if (dark) markers.push({ t: sec(gap.from), label: 'last probe answered', kind: 'dark' });
   }
-  markers.push(...climbMarkers(h, verdicts));
+  const samples = targetSamples(h);
+  markers.push(...climbMarkers(tl, samples, verdicts));
   const outcomeAt = recordedOutcome(h)?.t;
   for (const e of h.events) {
     if (e.kind === 'log' && e.level === 'error' && e.source === 'harness' && e.t !== outcomeAt)
@@ -305,10 +314,16 @@ export const timelineData = (h: History, verdicts: readonly Verdict[]): Timeline
     if (e.kind === 'fault' && e.type === 'error')
       markers.push({ t: sec(e.t), label: `${e.label} failed`, kind: 'error' });
   }
-  const samples = targetSamples(h);
+  const loads = loadSamples(h);
   return {
     end: sec(tl.end),
-    charts: [sessionsChart(h), latencyChart(h), probeChart(h), fdChart(samples), ...socketCharts(samples)],
+    charts: [
+      sessionsChart(loads),
+      latencyChart(loads),
+      probeChart(h),
+      fdChart(samples),
+      ...socketCharts(samples),
+    ],
     bands,
     markers: markers.sort((a, b) => a.t - b.t),
   };
