@@ -9,6 +9,7 @@ import { human } from '../harness/checks/timeline.ts';
 import type { RunResult } from '../harness/run/result.ts';
 import { mergeWindows } from '../harness/load/latency.ts';
 import { loadSamples } from './figures.ts';
+import { latencyMs, pct } from './html-text.ts';
 import { buildReport } from './json.ts';
 import type { Report } from './report-schema.ts';
 
@@ -119,6 +120,10 @@ const row = (r: Omit<CompareRow, 'regression'>): CompareRow => ({
   regression: r.gated && r.better === 'a',
 });
 
+// The note of a row only one run has (its A or B side missing).
+const onlyIn = (a: unknown, b: unknown): { note?: string } =>
+  a === undefined || b === undefined ? { note: `only in ${a === undefined ? 'B' : 'A'}` } : {};
+
 const RANK = { pass: 2, unknown: 1, fail: 0 } as const;
 const STATUS = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
 
@@ -145,14 +150,10 @@ const checkRows = (a: Report, b: Report): CompareRow[] => {
       bText: vb === undefined ? 'not run' : STATUS[vb.status],
       better,
       gated: true,
-      ...(va === undefined || vb === undefined ? { note: `only in ${va === undefined ? 'B' : 'A'}` } : {}),
+      ...onlyIn(va, vb),
     });
   });
 };
-
-const ms = (x: number): string =>
-  x >= 1000 ? `${(x / 1000).toFixed(2)}s` : x >= 10 ? `${Math.round(x)}ms` : `${x.toFixed(1)}ms`;
-const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`);
 
 const latencyRows = (a: CompareSide, b: CompareSide, o: CompareOptions): CompareRow[] => {
   const names = [...new Set([...a.report.loads, ...b.report.loads].map((l) => l.name))];
@@ -176,12 +177,12 @@ const latencyRows = (a: CompareSide, b: CompareSide, o: CompareOptions): Compare
         metric: p,
         a: va,
         b: vb,
-        aText: va === null ? '-' : ms(va),
-        bText: vb === null ? '-' : ms(vb),
+        aText: va === null ? '-' : latencyMs(va),
+        bText: vb === null ? '-' : latencyMs(vb),
         better,
         // The slowest single session is one sample: shown, never gating.
         gated: p !== 'max',
-        ...(la === undefined || lb === undefined ? { note: `only in ${la === undefined ? 'B' : 'A'}` } : {}),
+        ...onlyIn(la, lb),
       });
     });
   });
@@ -231,7 +232,7 @@ const errorRows = (a: Report, b: Report): CompareRow[] => {
       bText: text(lb),
       better,
       gated: true,
-      ...(la === undefined || lb === undefined ? { note: `only in ${la === undefined ? 'B' : 'A'}` } : {}),
+      ...onlyIn(la, lb),
     });
   });
 };
@@ -244,7 +245,7 @@ const fdRows = (a: CompareSide, b: CompareSide): CompareRow[] => {
   return roles.flatMap((role) => {
     const x = ra.find((r) => r.role === role);
     const y = rb.find((r) => r.role === role);
-    const only = x === undefined || y === undefined ? { note: `only in ${x === undefined ? 'B' : 'A'}` } : {};
+    const only = onlyIn(x, y);
     const peakA = x?.peakFds ?? null;
     const peakB = y?.peakFds ?? null;
     // What the role still held after settle over what it held before load: a leak shows here.

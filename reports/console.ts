@@ -4,16 +4,23 @@ import type { RunResult } from '../harness/run/result.ts';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', unknown: '????' } as const;
 
+// How a run ended, in the words of the summary and of report.html's banner.
+export const OUTCOME_WORDS = {
+  met: 'met its expectation',
+  'not-met': 'did NOT meet its expectation',
+  interrupted: 'was interrupted',
+  invalid: 'is INVALID',
+} as const;
+
+// The run's expectation in words: `expect pass`, `expect fail: a, b`.
+export const expectText = (r: RunResult): string =>
+  r.expect === 'pass' ? 'expect pass' : `expect fail: ${r.expect.fail.join(', ')}`;
+
 export const renderSummary = (r: RunResult): string => {
   const lines: string[] = [];
-  const expectText = r.expect === 'pass' ? 'expect pass' : `expect fail: ${r.expect.fail.join(', ')}`;
-  const head = {
-    met: 'met its expectation',
-    'not-met': 'did NOT meet its expectation',
-    interrupted: 'was interrupted',
-    invalid: 'is INVALID',
-  }[r.outcome];
-  lines.push(`${r.suite}: ${head} (${expectText}; seed ${r.seed}; ${(r.durationMs / 1000).toFixed(1)}s)`);
+  lines.push(
+    `${r.suite}: ${OUTCOME_WORDS[r.outcome]} (${expectText(r)}; seed ${r.seed}; ${(r.durationMs / 1000).toFixed(1)}s)`,
+  );
   if (r.invalidReason !== undefined) lines.push(`  why: ${r.invalidReason.replace(/\n/g, '\n    ')}`);
   const mustFail = new Set(r.expect === 'pass' ? [] : r.expect.fail);
   for (const v of r.verdicts) {

@@ -3,20 +3,13 @@
 
 import type { FaultEvent, History, LogEvent, ProcessSample } from '../harness/history/events.ts';
 import type { RunResult } from '../harness/run/result.ts';
+import { expectText, OUTCOME_WORDS } from './console.ts';
 import { loadFigures, targetSamples } from './figures.ts';
 import { esc, latencyMs, ms, pct, states, table } from './html-text.ts';
 import { recordedOutcome } from './rebuild.ts';
 
-const HEAD = {
-  met: 'met its expectation',
-  'not-met': 'did NOT meet its expectation',
-  interrupted: 'was interrupted',
-  invalid: 'is INVALID',
-} as const;
-
 // The banner: what the run was, how it ended, why.
 export const outcomeHeader = (r: RunResult): string => {
-  const expectText = r.expect === 'pass' ? 'expect pass' : `expect fail: ${r.expect.fail.join(', ')}`;
   const target =
     `${r.target.kind === 'host' ? 'reference host' : 'program'}` +
     (r.target.pid === undefined ? '' : `, pid ${r.target.pid}`) +
@@ -31,8 +24,8 @@ export const outcomeHeader = (r: RunResult): string => {
     ...(r.outcome === 'met' ? [] : r.judgement.reasons),
   ];
   return (
-    `<header class="outcome ${r.outcome}"><h1>${esc(r.suite)} <span class="result">${esc(HEAD[r.outcome])}</span></h1>` +
-    `<p>${esc(expectText)} · seed ${esc(r.seed)} · exit code ${esc(r.exitCode)} · started ${esc(r.history.meta.startedAt)} · ${ms(r.durationMs)} · ${esc(target)}</p>` +
+    `<header class="outcome ${r.outcome}"><h1>${esc(r.suite)} <span class="result">${esc(OUTCOME_WORDS[r.outcome])}</span></h1>` +
+    `<p>${esc(expectText(r))} · seed ${esc(r.seed)} · exit code ${esc(r.exitCode)} · started ${esc(r.history.meta.startedAt)} · ${ms(r.durationMs)} · ${esc(target)}</p>` +
     (reasons.length === 0
       ? ''
       : `<ul class="reasons">${reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`) +
