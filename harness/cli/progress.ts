@@ -50,16 +50,15 @@ export const attachProgress = (h: HistoryWriter, out: NodeJS.WriteStream = proce
           // All loads have reported this window by the generator's reading of the same tick.
           if (windowLoads.length > 0) {
             const ms = windowLoads[0]!.windowMs || 1;
-            const done = windowLoads.reduce(
-              (n, s) => n + s.ok + Object.values(s.failed).reduce((a, b) => a + b, 0),
-              0,
-            );
+            let done = 0;
+            for (const s of windowLoads) {
+              const failed = Object.values(s.failed).reduce((a, b) => a + b, 0);
+              done += s.ok + failed;
+              total += s.ok + failed + s.dropped;
+              errors += failed + s.dropped;
+            }
             rate = (done / ms) * 1000;
             p99 = Math.max(...windowLoads.map((s) => s.latency.corrected.p99));
-            for (const s of windowLoads) {
-              total += s.ok + Object.values(s.failed).reduce((a, b) => a + b, 0) + s.dropped;
-              errors += Object.values(s.failed).reduce((a, b) => a + b, 0) + s.dropped;
-            }
             windowLoads = [];
           }
           show(e.t);
