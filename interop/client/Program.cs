@@ -7,7 +7,6 @@
 // returns, fault raises a FaultException with its reason), 1 when one did not, 2 for bad usage.
 using System.Diagnostics;
 using System.ServiceModel;
-using System.ServiceModel.Description;
 using System.Text.Json;
 
 string? url = null;
@@ -37,8 +36,8 @@ var binding = new NetTcpBinding(SecurityMode.None)
     CloseTimeout = TimeSpan.FromMilliseconds(timeoutMs),
 };
 var factory = new ChannelFactory<IInteropService>(binding, new EndpointAddress(url));
-if (via is not null) factory.Endpoint.EndpointBehaviors.Add(new ClientViaBehavior(new Uri(via)));
-var channel = factory.CreateChannel();
+// The .NET client has no ClientViaBehavior: the via is the second argument of CreateChannel.
+var channel = via is null ? factory.CreateChannel() : factory.CreateChannel(new EndpointAddress(url), new Uri(via));
 var client = (IClientChannel)channel;
 
 void Print(object o) => Console.Out.WriteLine(JsonSerializer.Serialize(o));

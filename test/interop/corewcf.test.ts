@@ -87,6 +87,9 @@ t.test('a wrong via is refused at the preamble with the framing fault CoreWCF se
   t.match(opened, { ok: false, failure: { kind: 'fault', stage: 'preamble', fault: 'EndpointNotFound' } });
 });
 
+// CoreWCF does not send ContentTypeInvalid (its source marks it as not done): it resets the connection with
+// no fault record. The .NET Framework's listener sends the fault, which the stand-in models. Either refuses
+// the session at the preamble.
 t.test('an encoding the endpoint does not speak is refused at the preamble', { skip }, async (t) => {
   const svc = await startService();
   t.teardown(svc.stop);
@@ -97,7 +100,13 @@ t.test('an encoding the endpoint does not speak is refused at the preamble', { s
   t.comment(
     `CoreWCF, SOAP 1.2 text to a NetTcpBinding endpoint: ${JSON.stringify(opened.ok ? 'opened' : opened.failure)}`,
   );
-  t.match(opened, { ok: false, failure: { kind: 'fault', stage: 'preamble' } });
+  t.equal(opened.ok, false);
+  if (opened.ok) return;
+  t.equal(opened.failure.stage, 'preamble');
+  t.ok(
+    opened.failure.kind === 'fault' || opened.failure.kind === 'reset' || opened.failure.kind === 'closed',
+    `refused by a fault record or a reset, got ${opened.failure.kind}`,
+  );
 });
 
 t.test(
