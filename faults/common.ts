@@ -3,7 +3,7 @@
 import { connect } from 'node:net';
 import * as z from 'zod';
 import { describeFailure, openSession, resolveNetTcpUrl, sameTimeouts } from '../clients/nettcp/index.ts';
-import { duration, positiveDuration, text } from '../harness/suite/fields.ts';
+import { duration, positiveDuration, text } from '../model/fields.ts';
 import type { FaultContext, TargetRestart } from './types.ts';
 
 // The fields of every fault: its kind, when it starts, and (for lasting faults) how long it lasts.

@@ -4,8 +4,8 @@
 // command and port. An instant fault: nothing is left to heal.
 
 import * as z from 'zod';
-import { formatDuration } from '../harness/duration.ts';
-import { bool, duration, oneOf } from '../harness/suite/fields.ts';
+import { formatDuration } from '../model/duration.ts';
+import { bool, duration, oneOf } from '../model/fields.ts';
 import { FaultError, faultFields, restartListening, SIGNALS, sleep } from './common.ts';
 import { signalIfSame, stateOf, waitFor } from './processes.ts';
 import {

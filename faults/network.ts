@@ -5,7 +5,7 @@
 // duration, so it ends even if the harness stalls, and the proxy dies with the harness.
 
 import * as z from 'zod';
-import { fraction, oneOf } from '../harness/suite/fields.ts';
+import { fraction, oneOf } from '../model/fields.ts';
 import { faultDuration, faultFields } from './common.ts';
 import {
   ATTRIBUTE_MAX,

@@ -3,8 +3,8 @@
 // dies never leaves a process stopped; the next run's sweep continues any the journal still lists.
 
 import * as z from 'zod';
-import { formatDuration } from '../harness/duration.ts';
-import { positiveDuration, record } from '../harness/suite/fields.ts';
+import { formatDuration } from '../model/duration.ts';
+import { positiveDuration, record } from '../model/fields.ts';
 import { faultDuration, faultFields } from './common.ts';
 import { signalIfSame, stateOf, waitState } from './processes.ts';
 import {

@@ -7,9 +7,9 @@
 
 import { connect, type Socket } from 'node:net';
 import * as z from 'zod';
-import { formatDuration } from '../harness/duration.ts';
+import { formatDuration } from '../model/duration.ts';
 import { isLoopbackIp } from '../clients/loopback.ts';
-import { bool, oneOf, positiveInt, urlPath } from '../harness/suite/fields.ts';
+import { bool, oneOf, positiveInt, urlPath } from '../model/fields.ts';
 import { encodeRecords, sessionPreamble } from '../protocol/index.ts';
 import { FaultError, faultDuration, faultFields, probeSession, viaOf } from './common.ts';
 import { waitFor } from './processes.ts';

@@ -1,8 +1,13 @@
 // A process as faults name it: pid and start time, so a signal never reaches another process that
 // reused the pid (after a recycle, or in the next run's sweep).
 
-import { readStat } from '../harness/observe/proc.ts';
+import { readFile } from 'node:fs/promises';
+import { parseStat, type ProcStat } from '../model/proc-stat.ts';
 import { sleep } from './common.ts';
+
+// /proc/PID/stat, or undefined when the process is gone (or cannot be read).
+export const readStat = (pid: number): Promise<ProcStat | undefined> =>
+  readFile(`/proc/${pid}/stat`, 'utf8').then(parseStat, () => undefined);
 
 // A process, safe to signal later: its pid and /proc start time (clock ticks since boot).
 export type ProcessId = { pid: number; starttime: number };

@@ -4,7 +4,7 @@
 // Measured: the new worker's pid and the sessions the listener refused while it recycled.
 
 import * as z from 'zod';
-import { list, oneOf, text, urlPath } from '../harness/suite/fields.ts';
+import { list, oneOf, text, urlPath } from '../model/fields.ts';
 import { faultFields, restartListening, SIGNALS } from './common.ts';
 import type { Fault, FaultContext } from './types.ts';
 

@@ -3,7 +3,7 @@
 // number, a fixed percentage, or a random number up to a percentage, drawn with the suite's seed.
 
 import type * as z from 'zod';
-import { oneOf, positiveInt, urlPath } from '../harness/suite/fields.ts';
+import { oneOf, positiveInt, urlPath } from '../model/fields.ts';
 import { FaultError } from './common.ts';
 import { identify, type ProcessId } from './processes.ts';
 import type { FaultContext } from './types.ts';

@@ -5,8 +5,8 @@
 // and a program's downtime from when it listens again.
 
 import * as z from 'zod';
-import { formatDuration } from '../harness/duration.ts';
-import { oneOf, positiveDuration, urlPath } from '../harness/suite/fields.ts';
+import { formatDuration } from '../model/duration.ts';
+import { oneOf, positiveDuration, urlPath } from '../model/fields.ts';
 import { faultDuration, faultFields, restartListening } from './common.ts';
 import { waitFor } from './processes.ts';
 import type { Fault, FaultContext } from './types.ts';

@@ -5,9 +5,9 @@
 // whether a fresh session gets through while the limit is full, and again after.
 
 import * as z from 'zod';
-import { formatDuration } from '../harness/duration.ts';
+import { formatDuration } from '../model/duration.ts';
 import { type NetTcpSession, openSession, resolveNetTcpUrl } from '../clients/nettcp/index.ts';
-import { positiveDuration, positiveInt, urlPath } from '../harness/suite/fields.ts';
+import { positiveDuration, positiveInt, urlPath } from '../model/fields.ts';
 import { encodeOpRequest } from '../protocol/index.ts';
 import { FaultError, faultDuration, faultFields, probeSession, viaOf } from './common.ts';
 import { waitFor } from './processes.ts';

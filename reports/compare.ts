@@ -5,9 +5,9 @@
 // sampling uncertainty (how far a percentile or a rate could move with as many sessions as the run
 // had), not as bare numbers; README (compare) sets out every allowance.
 
-import { human } from '../harness/checks/timeline.ts';
-import type { RunResult } from '../harness/run/result.ts';
-import { mergeWindows } from '../harness/load/latency.ts';
+import { human } from '../model/timeline.ts';
+import type { RunResult } from '../model/result.ts';
+import { mergeWindows } from '../model/latency.ts';
 import { loadSamples } from './figures.ts';
 import { latencyMs, pct } from './html-text.ts';
 import { buildReport } from './json.ts';

@@ -1,6 +1,6 @@
 // The end summary printed after a run: the outcome, each check's verdict in words, where the reports are.
 
-import type { RunResult } from '../harness/run/result.ts';
+import type { RunResult } from '../model/result.ts';
 
 const MARK = { pass: 'PASS', fail: 'FAIL', unknown: '????' } as const;
 
@@ -21,7 +21,7 @@ export const renderSummary = (r: RunResult): string => {
   lines.push(
     `${r.suite}: ${OUTCOME_WORDS[r.outcome]} (${expectText(r)}; seed ${r.seed}; ${(r.durationMs / 1000).toFixed(1)}s)`,
   );
-  if (r.invalidReason !== undefined) lines.push(`  why: ${r.invalidReason.replace(/\n/g, '\n    ')}`);
+  if (r.invalid !== undefined) lines.push(`  why: ${r.invalid.message.replace(/\n/g, '\n    ')}`);
   const mustFail = new Set(r.expect === 'pass' ? [] : r.expect.fail);
   for (const v of r.verdicts) {
     const expected = mustFail.has(v.check) ? ' (expected to fail)' : '';

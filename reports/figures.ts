@@ -1,9 +1,9 @@
 // The figures report.json, the HTML page and `compare` share, read off the History: each load's
 // totals, error rate and merged latency; each process role's fds; the listener's longest gap.
 
-import { listenerResponsive } from '../harness/checks/listener-responsive.ts';
-import type { History, LoadSample, ProbeEvent, TargetSample } from '../harness/history/events.ts';
-import { mergeWindows, percentilesMs } from '../harness/load/latency.ts';
+import type { History, LoadSample, TargetSample } from '../model/history.ts';
+import { mergeWindows, percentilesMs } from '../model/latency.ts';
+import { probeGaps } from '../model/probe-gaps.ts';
 
 // Merged latency percentiles in milliseconds.
 export type Percentiles = ReturnType<typeof percentilesMs>;
@@ -130,13 +130,11 @@ export type ProbeFigures = {
 
 // The probe figures of a history.
 export const probeFigures = (h: History): ProbeFigures => {
-  const probes = h.events.filter((e): e is ProbeEvent => e.kind === 'probe');
-  const v = listenerResponsive.run(h, { maxGap: Infinity });
-  const gap = v.status === 'unknown' ? null : (v.evidence['longestGap'] as ProbeFigures['longestGap']);
+  const g = probeGaps(h);
   return {
-    total: probes.length,
-    failed: probes.filter((p) => !p.ok).length,
-    longestGap: gap,
-    endedWithoutAnswer: v.evidence['endedWithoutAnswer'] === true,
+    total: g.probes.length,
+    failed: g.failed,
+    longestGap: g.longestGap === undefined || g.probes.length === 0 ? null : g.longestGap,
+    endedWithoutAnswer: g.probes.length > 0 && g.endedWithoutAnswer,
   };
 };

@@ -1,12 +1,12 @@
 // The parts of report.html around the verdicts and charts: the outcome, the loads, the faults, the
 // target's processes, what the harness logged, and the suite as run with its seed and versions.
 
-import type { FaultEvent, History, LogEvent, ProcessSample } from '../harness/history/events.ts';
-import type { RunResult } from '../harness/run/result.ts';
+import type { History, LogEvent, ProcessSample } from '../model/history.ts';
+import { outcomeOf, type RunResult } from '../model/result.ts';
+import { timeline } from '../model/timeline.ts';
 import { expectText, OUTCOME_WORDS } from './console.ts';
 import { loadFigures, targetSamples } from './figures.ts';
 import { esc, latencyMs, ms, pct, states, table } from './html-text.ts';
-import { recordedOutcome } from './rebuild.ts';
 
 // The banner: what the run was, how it ended, why.
 export const outcomeHeader = (r: RunResult): string => {
@@ -16,11 +16,11 @@ export const outcomeHeader = (r: RunResult): string => {
     (r.target.port === undefined ? '' : ` on ${r.target.host ?? ''}:${r.target.port}`);
   const end = r.history.events.reduce((m, e) => Math.max(m, e.t), 0);
   const cut =
-    recordedOutcome(r.history) === undefined
+    outcomeOf(r.history) === undefined
       ? `<p class="warn">The history ends at ${ms(end)} without an outcome: the harness was stopped before it finished (killed, or its last line was torn). This page shows what it recorded.</p>`
       : '';
   const reasons = [
-    ...(r.invalidReason === undefined ? [] : [`The run is invalid: ${r.invalidReason}`]),
+    ...(r.invalid === undefined ? [] : [`The run is invalid: ${r.invalid.message}`]),
     ...(r.outcome === 'met' ? [] : r.judgement.reasons),
   ];
   return (
@@ -77,34 +77,26 @@ export const loadsTable = (h: History): string => {
 
 // Every fault with its journal: intent, inject, heal, and what it noted or failed at.
 export const faultsTable = (h: History): string => {
-  const ev = h.events.filter((e): e is FaultEvent => e.kind === 'fault');
-  const ids = [...new Set(ev.map((e) => e.id))];
-  if (ids.length === 0) return '<p class="empty">The suite injects no fault.</p>';
+  const records = timeline(h).faultRecords;
+  if (records.length === 0) return '<p class="empty">The suite injects no fault.</p>';
   return table(
     ['fault', 'id', 'journaled', 'took effect', 'healed', 'notes and errors'],
-    ids.map((id) => {
-      const mine = ev.filter((e) => e.id === id);
-      const at = (type: FaultEvent['type']) => ms(mine.find((e) => e.type === type)?.t);
-      const notes = mine
-        .filter((e) => e.type === 'note' || e.type === 'error')
-        .map((e) => `${e.type === 'error' ? 'ERROR ' : ''}${JSON.stringify(e.detail ?? {})}`);
+    records.map((f) => {
+      const notes = [
+        ...f.notes.map((n) => JSON.stringify(n)),
+        ...f.errors.map((e) => `ERROR ${JSON.stringify(e.detail)}`),
+      ];
       return [
-        esc(mine[0]!.label),
-        esc(id),
-        at('intent'),
-        at('inject'),
-        at('heal'),
+        esc(f.label),
+        esc(f.id),
+        ms(f.intentAt),
+        ms(f.injectedAt),
+        ms(f.healedAt),
         notes.length === 0 ? '' : `<code>${esc(notes.join('; '))}</code>`,
       ];
     }),
     // A fault that failed or never healed is worth a look.
-    {
-      hot: ids.map(
-        (id) =>
-          ev.some((e) => e.id === id && e.type === 'error') ||
-          !ev.some((e) => e.id === id && e.type === 'heal'),
-      ),
-    },
+    { hot: records.map((f) => f.errors.length > 0 || f.healedAt === undefined) },
   );
 };
 
@@ -176,13 +168,9 @@ export const processesTable = (h: History): string => {
 
 // What the harness warned about or failed at, and the target's own warnings and errors.
 export const logList = (h: History): string => {
-  // The outcome's own log event is the banner at the top.
-  const outcomeAt = recordedOutcome(h)?.t;
   const lines = h.events.filter(
     (e): e is LogEvent =>
-      e.kind === 'log' &&
-      !(e.source === 'harness' && e.t === outcomeAt) &&
-      (e.level !== 'info' || (e.source === 'target' && e.data?.['stream'] === 'stderr')),
+      e.kind === 'log' && (e.level !== 'info' || (e.source === 'target' && e.data?.['stream'] === 'stderr')),
   );
   if (lines.length === 0) return '<p class="empty">No warning or error was logged.</p>';
   const LIMIT = 200;

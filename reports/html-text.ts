@@ -1,6 +1,6 @@
 // Small pieces report.html is written with: escaping, numbers as people read them, tables.
 
-import { human } from '../harness/checks/timeline.ts';
+import { human } from '../model/timeline.ts';
 
 // HTML text and attribute escaping (hand-written: five characters; a template library would be a
 // dependency for one function).

@@ -2,17 +2,10 @@
 // the History and the verdicts. The page's script only draws what this gives it (x in seconds since
 // the run started, the same range on every chart so windows and marks line up).
 
-import type { Verdict } from '../harness/checks/types.ts';
-import { human, type Timeline, timeline } from '../harness/checks/timeline.ts';
-import type {
-  History,
-  LoadSample,
-  ProbeEvent,
-  ProcessSample,
-  TargetSample,
-} from '../harness/history/events.ts';
+import type { Verdict } from '../model/verdict.ts';
+import { human, type Timeline, timeline } from '../model/timeline.ts';
+import type { History, LoadSample, ProbeEvent, ProcessSample, TargetSample } from '../model/history.ts';
 import { loadSamples, probeFigures, targetSamples } from './figures.ts';
-import { recordedOutcome } from './rebuild.ts';
 
 // One line, set of points or stacked area of a chart.
 export type ChartSeries = {
@@ -307,9 +300,8 @@ export const timelineData = (h: History, verdicts: readonly Verdict[]): Timeline
   }
   const samples = targetSamples(h);
   markers.push(...climbMarkers(tl, samples, verdicts));
-  const outcomeAt = recordedOutcome(h)?.t;
   for (const e of h.events) {
-    if (e.kind === 'log' && e.level === 'error' && e.source === 'harness' && e.t !== outcomeAt)
+    if (e.kind === 'log' && e.level === 'error' && e.source === 'harness')
       markers.push({ t: sec(e.t), label: e.message.slice(0, 80), kind: 'error' });
     if (e.kind === 'fault' && e.type === 'error')
       markers.push({ t: sec(e.t), label: `${e.label} failed`, kind: 'error' });

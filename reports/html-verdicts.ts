@@ -1,9 +1,9 @@
 // The verdict cards of report.html, failing checks first: status, summary, and the evidence laid out
 // for the check it belongs to (tables where a check has rows), with the raw evidence under it.
 
-import type { Verdict } from '../harness/checks/types.ts';
-import type { OpFailure, ProcessSample } from '../harness/history/events.ts';
-import type { RunResult } from '../harness/run/result.ts';
+import type { Verdict } from '../model/verdict.ts';
+import type { OpFailure, ProcessSample } from '../model/history.ts';
+import type { RunResult } from '../model/result.ts';
 import { esc, facts, latencyMs, ms, pct, states, table } from './html-text.ts';
 
 type Ev = Record<string, unknown>;

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { RunResult } from '../harness/run/result.ts';
+import type { RunResult } from '../model/result.ts';
 import {
   faultsTable,
   loadsTable,

@@ -1,30 +1,24 @@
 // report.json: the run's outcome, verdicts and figures, for CI. Its shape is reportSchema
 // (report-schema.ts, published as schema/report.schema.json); see there for the versioning rule.
 
-import type { FaultEvent } from '../harness/history/events.ts';
-import type { RunResult } from '../harness/run/result.ts';
+import { timeline } from '../model/timeline.ts';
+import type { RunResult } from '../model/result.ts';
 import { loadFigures, probeFigures, roleFigures, targetSamples } from './figures.ts';
 import { type Report, REPORT_SCHEMA, REPORT_VERSION } from './report-schema.ts';
 
 // The schema's name, version and type, where report.json is built.
 export { REPORT_SCHEMA, REPORT_VERSION, type Report };
 
-const faults = (r: RunResult): Report['faults'] => {
-  const ev = r.history.events.filter((e): e is FaultEvent => e.kind === 'fault');
-  const ids = [...new Set(ev.map((e) => e.id))];
-  return ids.map((id) => {
-    const mine = ev.filter((e) => e.id === id);
-    return {
-      id,
-      kind: mine[0]!.fault,
-      label: mine[0]!.label,
-      injectedAt: mine.find((e) => e.type === 'inject')?.t ?? null,
-      healedAt: mine.find((e) => e.type === 'heal')?.t ?? null,
-      errors: mine.filter((e) => e.type === 'error').map((e) => e.detail),
-      notes: mine.filter((e) => e.type === 'note').map((e) => e.detail),
-    };
-  });
-};
+const faults = (r: RunResult): Report['faults'] =>
+  timeline(r.history).faultRecords.map((f) => ({
+    id: f.id,
+    kind: f.kind,
+    label: f.label,
+    injectedAt: f.injectedAt ?? null,
+    healedAt: f.healedAt ?? null,
+    errors: f.errors.map((e) => e.detail),
+    notes: f.notes,
+  }));
 
 const target = (r: RunResult): Report['target'] => {
   const samples = targetSamples(r.history);
@@ -65,7 +59,7 @@ export const buildReport = (r: RunResult): Report => ({
     expect: r.expect,
     met: r.judgement.met,
     reasons: r.judgement.reasons,
-    ...(r.invalidReason === undefined ? {} : { invalidReason: r.invalidReason }),
+    ...(r.invalid === undefined ? {} : { invalidReason: r.invalid.message, invalidCode: r.invalid.code }),
   },
   verdicts: r.verdicts,
   loads: loadFigures(r.history),

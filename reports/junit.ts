@@ -2,7 +2,7 @@
 // and the evidence. The expectation decides what counts as a failure: in a reproduction suite, the
 // check expected to fail passes the testcase when it fails.
 
-import type { RunResult } from '../harness/run/result.ts';
+import type { RunResult } from '../model/result.ts';
 
 // XML text and attribute escaping (hand-written: five characters, plus the ones XML 1.0 forbids).
 const esc = (s: string): string =>
@@ -29,7 +29,7 @@ export const renderJunit = (r: RunResult): string => {
   if (r.outcome === 'invalid' || r.outcome === 'interrupted') {
     const why =
       r.outcome === 'invalid'
-        ? `The run is invalid: ${r.invalidReason ?? 'unknown reason'}`
+        ? `The run is invalid: ${r.invalid?.message ?? 'unknown reason'}`
         : 'The run was interrupted.';
     cases.push(
       `    <testcase classname="${esc(r.suite)}" name="run" time="0">\n      <error message="${esc(why)}" type="${r.outcome}"/>\n    </testcase>`,

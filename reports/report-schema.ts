@@ -135,6 +135,10 @@ export const reportSchema = z
       met: d(z.boolean(), 'whether the verdicts met the expectation'),
       reasons: d(z.array(z.string()), 'why not, one line per check'),
       invalidReason: d(z.string(), 'why the run is invalid (only when result is invalid)').optional(),
+      invalidCode: d(
+        z.string(),
+        'why the run is invalid, as a stable code (RUN_TARGET_NOT_READY, ...)',
+      ).optional(),
     }),
     verdicts: d(z.array(verdict), "the checks' verdicts in the suite's order"),
     loads: z.array(load),
@@ -149,7 +153,10 @@ export const reportSchema = z
       ),
     }),
     target: z.object({
-      kind: d(z.enum(['host', 'command']), 'the built-in reference host, or a program'),
+      kind: d(
+        z.enum(['host', 'command', 'remote']),
+        'the built-in reference host, a program, or a remote service',
+      ),
       pid: d(z.int(), "the target's root pid").optional(),
       host: d(z.string(), 'the address it listened on').optional(),
       port: d(z.int(), 'the port it listened on').optional(),

@@ -2,8 +2,8 @@
 // conservative setting and a tuned one read against each other: sessions, open timeouts, refusals,
 // error rate, latency, the longest probe gap.
 
-import type { OpEvent } from '../harness/history/events.ts';
-import type { RunResult } from '../harness/run/result.ts';
+import type { OpEvent } from '../model/history.ts';
+import type { RunResult } from '../model/result.ts';
 import type { Report } from './json.ts';
 
 export type VariantRow = {

@@ -2,7 +2,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunResult } from '../harness/run/result.ts';
+import type { RunResult } from '../model/result.ts';
 import { renderHtml } from './html.ts';
 import { buildReport, type Report, reportText } from './json.ts';
 import { renderJunit } from './junit.ts';

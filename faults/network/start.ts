@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Spawned } from '../../harness/target/spawned.ts';
+import type { Spawned } from '../../model/process.ts';
 import { line, parseMessage, parseResult, type ProxyMessage, type RESULTS } from './control-protocol.ts';
 import type { ToxicSpec } from './toxic-spec.ts';
 import { type NetworkProxy, NetworkProxyError, type RemovedToxic } from './types.ts';

@@ -1,8 +1,8 @@
 // handles.noLeak: after drain and settle, the target's fds are back at their warm baseline (within a
 // tolerance) and none of its sockets sits in CLOSE_WAIT. TIME_WAIT is the kernel's, not a leak.
 
-import type { History, ProcessSample, TargetSample } from '../history/events.ts';
-import type { Check, Verdict } from './types.ts';
+import type { History, ProcessSample, TargetSample } from '../../model/history.ts';
+import type { Check, Verdict } from '../../model/verdict.ts';
 
 export type HandlesSpec = { tolerance: number; settle: number };
 

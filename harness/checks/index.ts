@@ -1,13 +1,13 @@
 // The checks by the names suites use, and running them: a check that throws gives unknown, never pass.
 
-import type { History } from '../history/events.ts';
+import type { History } from '../../model/history.ts';
 import type { ChecksSpec } from '../suite/schema.ts';
 import { handlesNoLeak } from './handles-no-leak.ts';
 import { latency } from './latency.ts';
 import { listenerResponsive } from './listener-responsive.ts';
 import { sessionsErrorRate } from './sessions-error-rate.ts';
 import { throughputMin } from './throughput-min.ts';
-import type { Check, Verdict } from './types.ts';
+import type { Check, Verdict } from '../../model/verdict.ts';
 
 const CHECKS: Record<string, Check<never>> = {
   [listenerResponsive.name]: listenerResponsive,

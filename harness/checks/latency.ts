@@ -2,10 +2,10 @@
 // during faults, recovery after), from the merged HdrHistograms of the load windows. Session latency
 // is measured from the intended start, so a stalled target shows as latency, not as silence.
 
-import type { History, LoadSample } from '../history/events.ts';
-import { mergeWindows, percentilesMs } from '../load/latency.ts';
-import { human, inPhase, type PhaseName, timeline } from './timeline.ts';
-import type { Check, Verdict } from './types.ts';
+import type { History, LoadSample } from '../../model/history.ts';
+import { mergeWindows, percentilesMs } from '../../model/latency.ts';
+import { human, inPhase, type PhaseName, timeline } from '../../model/timeline.ts';
+import type { Check, Verdict } from '../../model/verdict.ts';
 
 export type LatencySpec = {
   p50?: number;

@@ -1,9 +1,10 @@
 // listener.responsive: the longest gap without a successful probe session while load ran (through the
 // drain and settle), and how long the listener took to answer again after each fault healed.
 
-import type { History, ProbeEvent } from '../history/events.ts';
-import { human, timeline } from './timeline.ts';
-import type { Check, Verdict } from './types.ts';
+import type { History, ProbeEvent } from '../../model/history.ts';
+import { probeGaps } from '../../model/probe-gaps.ts';
+import { human, timeline } from '../../model/timeline.ts';
+import type { Check, Verdict } from '../../model/verdict.ts';
 
 export type ResponsiveSpec = { maxGap: number };
 
@@ -23,8 +24,9 @@ export const listenerResponsive: Check<ResponsiveSpec> = {
   name: 'listener.responsive',
   run: (h: History, spec): Verdict => {
     const tl = timeline(h);
-    const probes = h.events.filter((e): e is ProbeEvent => e.kind === 'probe');
-    if (tl.load === undefined || probes.length === 0) {
+    const gaps = probeGaps(h);
+    const probes = gaps.probes;
+    if (gaps.longestGap === undefined || probes.length === 0) {
       return {
         check: 'listener.responsive',
         status: 'unknown',
@@ -32,17 +34,8 @@ export const listenerResponsive: Check<ResponsiveSpec> = {
         evidence: { probes: probes.length },
       };
     }
-    const from = tl.load.from;
-    const to = tl.final ?? tl.end;
-    let lastOk = from;
-    let worst = { from, to: from, ms: 0 };
-    for (const p of probes) {
-      if (!p.ok || p.t < from || p.t > to) continue;
-      if (p.t - lastOk > worst.ms) worst = { from: lastOk, to: p.t, ms: p.t - lastOk };
-      lastOk = p.t;
-    }
-    const neverAgain = to - lastOk > worst.ms;
-    if (neverAgain) worst = { from: lastOk, to, ms: to - lastOk };
+    const worst = gaps.longestGap;
+    const neverAgain = gaps.endedWithoutAnswer;
     const inGap = probes.filter((p) => !p.ok && p.t >= worst.from && p.t <= worst.to);
     // A probe already past its preamble when a fault struck still succeeds after it, so the gap can
     // start up to one probe's duration after the fault: look back that far for faults around it.
@@ -63,7 +56,7 @@ export const listenerResponsive: Check<ResponsiveSpec> = {
       longestGap: worst,
       endedWithoutAnswer: neverAgain,
       probes: probes.length,
-      failedProbes: probes.filter((p) => !p.ok).length,
+      failedProbes: gaps.failed,
       failedInGap: inGap.length,
       faultsInGap: [...new Map(activeAtStart.map((f) => [f.id, f])).values()].map((f) => f.label),
       recoveries,

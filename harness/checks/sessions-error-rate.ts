@@ -1,8 +1,8 @@
 // sessions.errorRate: the share of sessions that failed (and, by default, that could not start), with
 // a breakdown by outcome.
 
-import type { History, LoadSample, OpEvent } from '../history/events.ts';
-import type { Check, Verdict } from './types.ts';
+import type { History, LoadSample, OpEvent } from '../../model/history.ts';
+import type { Check, Verdict } from '../../model/verdict.ts';
 
 export type ErrorRateSpec = { max: number; countDropped: boolean };
 

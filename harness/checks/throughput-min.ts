@@ -1,8 +1,8 @@
 // throughput.min: successful sessions per second, per window, never below a floor while load runs.
 
-import type { History, LoadSample } from '../history/events.ts';
-import { human, inPhase, type PhaseName, timeline } from './timeline.ts';
-import type { Check, Verdict } from './types.ts';
+import type { History, LoadSample } from '../../model/history.ts';
+import { human, inPhase, type PhaseName, timeline } from '../../model/timeline.ts';
+import type { Check, Verdict } from '../../model/verdict.ts';
 
 export type ThroughputSpec = { rate: number; window: number; phase: PhaseName };
 

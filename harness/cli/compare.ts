@@ -16,7 +16,7 @@ import {
   type CompareDocument,
   renderCompareText,
 } from '../../reports/compare-text.ts';
-import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
+import { rebuildRun, RunDirError, runDirs } from '../run/rebuild.ts';
 import { HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, shown, UsageError } from './usage.ts';
 

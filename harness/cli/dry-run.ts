@@ -4,7 +4,7 @@
 // from the start of load, as fault `at` times do.
 
 import { FAULTS } from '../../faults/index.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../model/duration.ts';
 import { journalDir } from '../run/journal.ts';
 import { faultSchedule, loadLengthMs } from '../suite/fault-schedule.ts';
 import type { LoadSpec } from '../suite/schema.ts';

@@ -1,6 +1,6 @@
 // Reading typed flag values, with messages that name the flag, what it expected and what it got.
 
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import { ExitCode, shown, UsageError } from './usage.ts';
 
 // The -h/--help flag every command takes.

@@ -11,7 +11,7 @@ import {
 } from '../../clients/nettcp/index.ts';
 import { startEchoEndpoint } from '../../host/echo-endpoint.ts';
 import { describeRecord, type FramingRecord } from '../../protocol/index.ts';
-import { formatDuration } from '../duration.ts';
+import { formatDuration } from '../../model/duration.ts';
 import { durationFlag, HELP_FLAG, intFlag, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, UsageError } from './usage.ts';
 

@@ -1,7 +1,7 @@
 // The live progress display: it only listens to the History. On a terminal, one line rewritten in
 // place; otherwise a plain line every few seconds and at each phase.
 
-import type { HistoryEvent, LoadSample } from '../history/events.ts';
+import type { HistoryEvent, LoadSample } from '../../model/history.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 
 const PLAIN_EVERY_MS = 5000;

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { renderSummary } from '../../reports/console.ts';
 import type { Report } from '../../reports/json.ts';
-import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
+import { rebuildRun, RunDirError, runDirs } from '../run/rebuild.ts';
 import { writeReports } from '../../reports/write.ts';
 import { HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
 import { ExitCode, UsageError } from './usage.ts';

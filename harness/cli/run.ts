@@ -9,7 +9,7 @@ import { renderSummary } from '../../reports/console.ts';
 import type { Report } from '../../reports/json.ts';
 import { renderVariants, type VariantRow, variantRow } from '../../reports/variants.ts';
 import { writeReports } from '../../reports/write.ts';
-import type { RunResult } from '../run/result.ts';
+import type { RunResult } from '../../model/result.ts';
 import { runSuite } from '../run/run-suite.ts';
 import { planOf, renderPlan } from './dry-run.ts';
 import { attachProgress } from './progress.ts';

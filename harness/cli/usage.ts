@@ -1,17 +1,6 @@
-// Usage errors and the exit codes of the command line (docs: README, Exit codes).
+// Usage errors of the command line; its exit codes are model/exit-codes.ts's table.
 
-export const ExitCode = {
-  // Every suite met its expectation (probe: the session and its calls succeeded).
-  Ok: 0,
-  // A suite did not meet its expectation (probe: the server faulted, timed out or failed).
-  Failed: 1,
-  // Invalid suite or usage.
-  Usage: 2,
-  // Interrupted; reports still written.
-  Interrupted: 3,
-  // The run itself is invalid (saturated load generator, target never ready).
-  InvalidRun: 4,
-} as const;
+export { ExitCode } from '../../model/exit-codes.ts';
 
 // A mistake in how the command was called; printed without a stack, exit 2.
 export class UsageError extends Error {

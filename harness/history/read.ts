@@ -3,7 +3,8 @@
 
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { History, HistoryEvent, MetaEvent } from './events.ts';
+import { HISTORY_VERSION, type History, type HistoryEvent, type MetaEvent } from '../../model/history.ts';
+import { upgradeEvent } from './upgrade.ts';
 
 export class HistoryReadError extends Error {
   override name = 'HistoryReadError';
@@ -27,9 +28,15 @@ export const readHistory = async (file: string): Promise<History> => {
       pendingError = `${file}:${lineNo}: not a JSON event`;
       continue;
     }
-    if (e.kind === 'meta') meta = e;
+    if (e.kind === 'meta') {
+      meta = e;
+      if (meta.version > HISTORY_VERSION)
+        throw new HistoryReadError(
+          `${file}: history version ${meta.version} is newer than this nettcp-chaos reads (${HISTORY_VERSION})`,
+        );
+    }
     if (e.kind === 'op' && e.type === 'ok') continue;
-    events.push(e);
+    events.push(...(meta === undefined ? [e] : upgradeEvent(meta, e)));
   }
   if (meta === undefined) throw new HistoryReadError(`${file}: no meta event; not a nettcp-chaos history`);
   return { meta, events };

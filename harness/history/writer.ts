@@ -1,7 +1,7 @@
 // Appends events to history.ndjson as they happen and keeps the in-memory History checks read.
 
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { History, HistoryEvent, MetaEvent } from './events.ts';
+import type { History, HistoryEvent, MetaEvent } from '../../model/history.ts';
 
 // Failed ops kept in memory beyond this are counted, not kept (they stay on disk).
 const MAX_FAILED_OPS_IN_MEMORY = 10_000;

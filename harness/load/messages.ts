@@ -11,7 +11,7 @@ import {
   type SoapCall,
   type SoapCodecOptions,
 } from '../../protocol/index.ts';
-import type { OpFailure } from '../history/events.ts';
+import type { OpFailure } from '../../model/history.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 
 export type SessionSpec = LoadSpec['session'];

@@ -1,7 +1,7 @@
 // One scripted session: open, N calls (operation messages the reference host understands), end.
 
 import { type Failure, type NetTcpTarget, openSession } from '../../clients/nettcp/index.ts';
-import type { OpFailure } from '../history/events.ts';
+import type { OpFailure } from '../../model/history.ts';
 import type { SessionMessages, SessionSpec } from './messages.ts';
 
 export type SessionOutcome = { ok: true; calls: number } | { ok: false; calls: number; failure: OpFailure };

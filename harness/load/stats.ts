@@ -1,7 +1,7 @@
 // Counters and latency histograms of one load, summarised into a LoadSample per window.
 
-import type { LoadSample, OpFailure } from '../history/events.ts';
-import { newHistogram, recordMs, summarise } from './latency.ts';
+import type { LoadSample, OpFailure } from '../../model/history.ts';
+import { newHistogram, recordMs, summarise } from '../../model/latency.ts';
 
 export class LoadStats {
   readonly load: string;

@@ -3,7 +3,7 @@
 
 import { type NetTcpTarget, openSession, sameTimeouts } from '../../clients/nettcp/index.ts';
 import { encodeOpRequest } from '../../protocol/index.ts';
-import type { OpFailure, ProbeEvent } from '../history/events.ts';
+import type { OpFailure, ProbeEvent } from '../../model/history.ts';
 import { toOpFailure } from '../load/session-runner.ts';
 
 export type ProbeResult = { ok: boolean; ms: number; failure?: OpFailure };

@@ -1,6 +1,6 @@
 // Samples the target's process tree: fds by kind, each socket's TCP state, RSS and CPU per process.
 
-import type { ProcessSample } from '../history/events.ts';
+import type { ProcessSample } from '../../model/history.ts';
 import {
   CLOCK_TICKS_PER_SECOND,
   descendants,

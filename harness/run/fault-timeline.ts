@@ -6,7 +6,7 @@
 import { FAULTS } from '../../faults/index.ts';
 import type { NetworkProxy } from '../../faults/network/types.ts';
 import type { AnyFault, FaultContext, FaultSpecBase, FaultTarget, Safeguard } from '../../faults/types.ts';
-import type { FaultEvent } from '../history/events.ts';
+import type { FaultEvent } from '../../model/history.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import { seededRandom } from '../load/random.ts';
 import type { Watchdog } from '../target/watchdog.ts';

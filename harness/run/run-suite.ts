@@ -8,10 +8,7 @@ import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
 import { sleep, viaOf } from '../../faults/common.ts';
 import { startNetworkProxy } from '../../faults/network/start.ts';
 import { type NetworkProxy, NetworkProxyError } from '../../faults/network/types.ts';
-import { judge } from '../checks/expect.ts';
-import { runChecks } from '../checks/index.ts';
-import type { Verdict } from '../checks/types.ts';
-import { HISTORY_VERSION, type Phase } from '../history/events.ts';
+import { HISTORY_VERSION, type Phase } from '../../model/history.ts';
 import { HistoryWriter } from '../history/writer.ts';
 import { freshSeed } from '../load/random.ts';
 import { LoadRunner } from '../load/runner.ts';
@@ -19,6 +16,7 @@ import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../ob
 import { ListenerProber, waitReady } from '../observe/probe.ts';
 import { TargetSampler } from '../observe/target-sampler.ts';
 import { faultSchedule } from '../suite/fault-schedule.ts';
+import { targetKindOf } from '../suite/schema.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 import { startCommandTarget } from '../target/command-target.ts';
 import { startHostTarget } from '../target/host-target.ts';
@@ -29,7 +27,8 @@ import { VERSION } from '../version.ts';
 import { FaultTimeline } from './fault-timeline.ts';
 import { Journal } from './journal.ts';
 import { sweepJournals } from './journal-sweep.ts';
-import { EXIT_CODES, type RunOutcome, type RunResult } from './result.ts';
+import { INVALID, type Invalid, type InvalidCode, type RunResult } from '../../model/result.ts';
+import { judgeRun } from './judge.ts';
 
 export type RunOptions = {
   outDir: string;
@@ -96,7 +95,10 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
 
   const started = performance.now();
   const signal = o.signal;
-  let invalidReason: string | undefined;
+  let invalid: Invalid | undefined;
+  const invalidate = (code: InvalidCode, message: string): void => {
+    invalid ??= { code, message };
+  };
   // Set once the run starts tearing down: the target exiting then is expected.
   let stopping = false;
   let target: RunningTarget | undefined;
@@ -133,7 +135,7 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
           : await startCommandTarget(t, { watchdog, onLine: onOutput });
     } catch (e) {
       if (!(e instanceof TargetStartError)) throw e;
-      invalidReason = e.message;
+      invalidate(INVALID.TargetStart, e.message);
       return await finish();
     }
     const running = target;
@@ -156,15 +158,20 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
     );
     if (!ready.ready) {
       if (signal.aborted) return await finish();
-      invalidReason =
+      invalidate(
+        INVALID.TargetNotReady,
         `the target never became ready: no probe session to ${probeTarget.via} succeeded within ${t.ready.timeout}ms` +
-        (ready.last === undefined ? '' : ` (last: ${ready.last.kind} during ${ready.last.stage})`) +
-        (running.running() ? '' : '; the target exited') +
-        `\nits last output:\n${running.lastLines().slice(-10).join('\n')}`;
+          (ready.last === undefined ? '' : ` (last: ${ready.last.kind} during ${ready.last.stage})`) +
+          (running.running() ? '' : '; the target exited') +
+          `\nits last output:\n${running.lastLines().slice(-10).join('\n')}`,
+      );
       return await finish();
     }
     phase('ready');
-    log('info', `target ready after ${Math.round(ready.ms)}ms`, {
+    h.append({
+      t: h.now(),
+      kind: 'ready',
+      ms: Math.round(ready.ms),
       pid: running.pid,
       host: running.host,
       port: running.port,
@@ -181,7 +188,7 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
         });
       } catch (e) {
         if (!(e instanceof NetworkProxyError)) throw e;
-        invalidReason = e.message;
+        invalidate(INVALID.ProxyStart, e.message);
         return await finish();
       }
       log('info', `network proxy in front of the target on ${proxy.host}:${proxy.port}`, {
@@ -206,9 +213,12 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
       const g = generator.read();
       h.append({ t: h.now(), kind: 'sample', source: 'generator', ...g });
       saturated = g.cpuPercent >= SATURATED_CPU_PERCENT ? saturated + 1 : 0;
-      if (saturated >= SATURATED_SAMPLES && invalidReason === undefined) {
-        invalidReason = `the load generator was saturated (${Math.round(g.cpuPercent)}% of a core for ${saturated} samples in a row); its latencies would blame the target`;
-        log('error', invalidReason);
+      if (saturated >= SATURATED_SAMPLES && invalid === undefined) {
+        invalidate(
+          INVALID.GeneratorSaturated,
+          `the load generator was saturated (${Math.round(g.cpuPercent)}% of a core for ${saturated} samples in a row); its latencies would blame the target`,
+        );
+        log('error', invalid!.message);
       }
       runner?.emitWindows();
     }, suite.observe.interval);
@@ -267,7 +277,7 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
     return await finish();
   } catch (e) {
     log('error', `the run failed: ${(e as Error).message}`, { stack: String((e as Error).stack) });
-    invalidReason ??= `the harness failed: ${(e as Error).message}`;
+    invalidate(INVALID.HarnessFailed, `the harness failed: ${(e as Error).message}`);
     return await finish();
   } finally {
     await cleanup();
@@ -293,29 +303,17 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
 
   async function finish(): Promise<RunResult> {
     await cleanup();
-    const interrupted = signal.aborted;
-    // A run that never reached load has nothing to judge; one invalidated later keeps its verdicts.
-    const reachedLoad = h.history.events.some((e) => e.kind === 'phase' && e.phase === 'load');
-    const verdicts: Verdict[] =
-      invalidReason === undefined || reachedLoad ? runChecks(h.history, suite.checks) : [];
-    const judgement = judge(verdicts, suite.expect);
-    const outcome: RunOutcome =
-      invalidReason !== undefined
-        ? 'invalid'
-        : interrupted
-          ? 'interrupted'
-          : judgement.met
-            ? 'met'
-            : 'not-met';
-    const exitCode = EXIT_CODES[outcome];
+    const { verdicts, judgement, outcome, exitCode } = judgeRun(h.history, suite, {
+      ...(invalid === undefined ? {} : { invalid }),
+      interrupted: signal.aborted,
+    });
     // The outcome goes into the history too, so `report DIR` can render the run from it alone.
     h.append({
       t: h.now(),
-      kind: 'log',
-      level: outcome === 'met' ? 'info' : 'error',
-      source: 'harness',
-      message: `run ${outcome}`,
-      data: { outcome, exitCode, ...(invalidReason === undefined ? {} : { invalidReason }) },
+      kind: 'outcome',
+      outcome,
+      exitCode,
+      ...(invalid === undefined ? {} : { invalid }),
     });
     phase('done');
     await h.close();
@@ -327,11 +325,11 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
       expect: suite.expect,
       outcome,
       exitCode,
-      ...(invalidReason === undefined ? {} : { invalidReason }),
+      ...(invalid === undefined ? {} : { invalid }),
       judgement,
       verdicts,
       target: {
-        kind: suite.target.host !== undefined ? 'host' : 'command',
+        kind: targetKindOf(suite),
         pid: target?.pid,
         host: target?.host,
         port: target?.port,

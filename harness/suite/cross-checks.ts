@@ -4,7 +4,7 @@
 
 import { isLoopbackIp } from '../../clients/loopback.ts';
 import { FAULTS } from '../../faults/index.ts';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../../model/duration.ts';
 import { hostBlockProblems } from './host-schema.ts';
 
 // Faults that act on a host worker (so not on a forwarding route).

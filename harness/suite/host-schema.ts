@@ -25,7 +25,7 @@ import {
   record,
   text,
   urlPath,
-} from './fields.ts';
+} from '../../model/fields.ts';
 
 const LISTEN = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/;
 

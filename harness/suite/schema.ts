@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { FAULTS } from '../../faults/index.ts';
 import type { FaultSpecBase } from '../../faults/types.ts';
+import type { TargetKind } from '../../model/history.ts';
 import { OPERATIONS } from '../../protocol/index.ts';
 import {
   bool,
@@ -16,7 +17,7 @@ import {
   positiveNumber,
   record,
   text,
-} from './fields.ts';
+} from '../../model/fields.ts';
 import { hostSchema } from './host-schema.ts';
 
 // A via: a path resolved against the target (/orders) or a whole net.tcp URL.
@@ -314,3 +315,7 @@ export type LoadSpec = ParsedSuite['load'][number];
 export type FaultSpec = FaultSpecBase & Record<string, unknown>;
 export type ChecksSpec = ParsedSuite['checks'];
 export type TargetSpec = ParsedSuite['target'];
+
+// What kind of target a suite runs against.
+export const targetKindOf = (suite: ParsedSuite): TargetKind =>
+  suite.target.host !== undefined ? 'host' : 'command';

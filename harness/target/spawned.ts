@@ -3,21 +3,10 @@
 
 import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
+import type { ExitInfo, Spawned } from '../../model/process.ts';
 import type { Watchdog } from './watchdog.ts';
 
-export type ExitInfo = { code: number | null; signal: string | null };
-
-export type Spawned = {
-  pid: number;
-  // Resolves when the process has exited.
-  exited: Promise<ExitInfo>;
-  // Whether it is still running.
-  running: () => boolean;
-  // The last lines it printed (stdout and stderr), for "why did it not start?".
-  lastLines: () => string[];
-  // Sends `signal`, waits `graceMs`, then kills the whole group; resolves once it has exited.
-  stop: (signal: NodeJS.Signals, graceMs: number) => Promise<ExitInfo>;
-};
+export type { ExitInfo, Spawned } from '../../model/process.ts';
 
 const KEEP_LINES = 40;
 

@@ -54,6 +54,7 @@ type Event = {
   t: number;
   kind: string;
   ms?: number;
+  pid?: number;
   type?: string;
   fault?: string;
   message?: string;
@@ -93,8 +94,9 @@ t.test(
     const p50 = (phase: string) => latency.evidence.byPhase![phase]!.p50;
     // A session is an open, two calls and an end: four answers, each held back 150ms.
     t.ok(p50('faults') >= 450, `sessions took ${p50('faults')}ms (p50) during the fault`);
-    t.ok(p50('baseline') < 100, `${p50('baseline')}ms before it`);
-    t.ok(p50('recovery') < 100, `and ${p50('recovery')}ms after its heal`);
+    // Relative, not absolute: a busy machine slows every phase, the toxic only the fault's.
+    t.ok(p50('faults') - p50('baseline') >= 300, `${p50('baseline')}ms before it`);
+    t.ok(p50('faults') - p50('recovery') >= 300, `and ${p50('recovery')}ms after its heal`);
     t.equal(report.verdicts.find((v) => v.check === 'listener.responsive')?.status, 'pass');
     const fault = report.faults[0]!;
     t.match(fault, { kind: 'network', label: 'latency latency=150 downstream', errors: [] });
@@ -104,8 +106,11 @@ t.test(
     t.ok(stats.maxDelayMs >= 150, `holding bytes back up to ${stats.maxDelayMs}ms`);
     const events = await history(join(dir, 'net-latency', 'history.ndjson'));
     // The run's probe goes through the proxy too: an open and an end, two answers held back.
+    // The heal begins 2s after the intent (the fault's duration), and the toxic goes at once; the heal
+    // event comes after. A probe inside ran wholly before the heal began.
+    const intentAt = events.find((e) => e.kind === 'fault' && e.type === 'intent')!.t;
     const inWindow = events.filter(
-      (e) => e.kind === 'probe' && e.t - (e.ms ?? 0) > fault.injectedAt && e.t < fault.healedAt,
+      (e) => e.kind === 'probe' && e.t - (e.ms ?? 0) > fault.injectedAt && e.t < intentAt + 2000,
     );
     t.ok(inWindow.length >= 2, `${inWindow.length} probes ran inside the fault`);
     t.ok(
@@ -144,7 +149,7 @@ t.test('SIGKILL of the harness mid-fault leaves no proxy behind', async (t) => {
   const proxyPid = events.find((e) => e.message?.startsWith('network proxy in front'))?.data?.[
     'pid'
   ] as number;
-  const targetPid = events.find((e) => e.message?.startsWith('target ready'))?.data?.['pid'] as number;
+  const targetPid = events.find((e) => e.kind === 'ready')!.pid!;
   t.ok(alive(proxyPid) && alive(targetPid), 'the proxy and the target run');
   child.kill('SIGKILL');
   await child;

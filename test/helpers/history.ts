@@ -8,7 +8,7 @@ import type {
   OpFailure,
   Phase,
   ProcessSample,
-} from '../../harness/history/events.ts';
+} from '../../model/history.ts';
 import { LoadStats } from '../../harness/load/stats.ts';
 
 const META: MetaEvent = {

@@ -5,10 +5,10 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { judge } from '../../harness/checks/expect.ts';
+import { judge } from '../../model/expect.ts';
 import { runChecks } from '../../harness/checks/index.ts';
-import type { History, HistoryEvent, MetaEvent } from '../../harness/history/events.ts';
-import { EXIT_CODES, type RunResult } from '../../harness/run/result.ts';
+import type { History, HistoryEvent, MetaEvent } from '../../model/history.ts';
+import { EXIT_CODES, type RunResult } from '../../model/result.ts';
 import { loadSuiteText } from '../../harness/suite/load.ts';
 import { fault, load, phase, probe, proc, target } from '../helpers/history.ts';
 
@@ -39,7 +39,7 @@ export const SUITE = loaded.loaded.suite;
 const META: MetaEvent = {
   t: 0,
   kind: 'meta',
-  version: 1,
+  version: 2,
   suite: 'hand-made',
   file: 'hand-made.yaml',
   text: SUITE_TEXT,
@@ -53,14 +53,7 @@ export const handMadeHistory = (defective: boolean): History => {
   const ev: HistoryEvent[] = [
     phase(100, 'starting'),
     phase(500, 'ready'),
-    {
-      t: 510,
-      kind: 'log',
-      level: 'info',
-      source: 'harness',
-      message: 'target ready after 3ms',
-      data: { pid: 100, host: '127.0.0.1', port: 4000 },
-    },
+    { t: 510, kind: 'ready', ms: 3, pid: 100, host: '127.0.0.1', port: 4000 },
     phase(600, 'baseline'),
     target(
       900,
@@ -103,14 +96,7 @@ export const handMadeHistory = (defective: boolean): History => {
   const verdicts = runChecks(h, SUITE.checks);
   const met = judge(verdicts, SUITE.expect).met;
   h.events.push(
-    {
-      t: 6600,
-      kind: 'log',
-      level: met ? 'info' : 'error',
-      source: 'harness',
-      message: `run ${met ? 'met' : 'not-met'}`,
-      data: { outcome: met ? 'met' : 'not-met', exitCode: met ? 0 : 1 },
-    },
+    { t: 6600, kind: 'outcome', outcome: met ? 'met' : 'not-met', exitCode: met ? 0 : 1 },
     phase(6601, 'done'),
   );
   return h;

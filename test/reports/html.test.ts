@@ -75,7 +75,7 @@ t.test('the outcome banner says how the run ended and why; the suite and version
 
 t.test('a history without an outcome says it was cut short', async (t) => {
   const r = handMadeRun(true);
-  r.history.events = r.history.events.filter((e) => !(e.kind === 'log' && e.data?.['outcome'] !== undefined));
+  r.history.events = r.history.events.filter((e) => e.kind !== 'outcome');
   r.outcome = 'interrupted';
   t.match(renderHtml(r), /The history ends at 6\.6s without an outcome/);
 });
@@ -84,7 +84,7 @@ t.test('a run that never reached load says no check was judged', async (t) => {
   const r = handMadeRun(false);
   r.verdicts = [];
   r.outcome = 'invalid';
-  r.invalidReason = 'the target never became ready';
+  r.invalid = { code: 'RUN_TARGET_NOT_READY', message: 'the target never became ready' };
   const html = renderHtml(r);
   t.match(html, /No check was judged/);
   t.match(html, /<li>The run is invalid: the target never became ready<\/li>/);

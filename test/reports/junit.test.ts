@@ -69,7 +69,7 @@ t.test('in a reproduction the check expected to fail passes its testcase when it
 t.test('an interrupted or invalid run adds an erroring run testcase', async (t) => {
   const r = handMadeRun(false);
   r.outcome = 'invalid';
-  r.invalidReason = 'the load generator was saturated';
+  r.invalid = { code: 'RUN_GENERATOR_SATURATED', message: 'the load generator was saturated' };
   const { suite, cases: cs } = cases(renderJunit(r));
   t.equal(suite['errors'], '1');
   t.match(cs.at(-1), { name: 'run', error: /saturated/ });

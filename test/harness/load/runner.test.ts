@@ -1,6 +1,6 @@
 import t from 'tap';
 import { resolveNetTcpUrl } from '../../../clients/nettcp/index.ts';
-import type { LoadSample, OpEvent } from '../../../harness/history/events.ts';
+import type { LoadSample, OpEvent } from '../../../model/history.ts';
 import { HistoryWriter } from '../../../harness/history/writer.ts';
 import { LoadRunner } from '../../../harness/load/runner.ts';
 import { loadSuiteText } from '../../../harness/suite/load.ts';

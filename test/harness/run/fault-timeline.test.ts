@@ -2,7 +2,7 @@ import t from 'tap';
 import * as z from 'zod';
 import { FAULTS } from '../../../faults/index.ts';
 import type { AnyFault } from '../../../faults/types.ts';
-import type { FaultEvent } from '../../../harness/history/events.ts';
+import type { FaultEvent } from '../../../model/history.ts';
 import { HistoryWriter } from '../../../harness/history/writer.ts';
 import { FaultTimeline } from '../../../harness/run/fault-timeline.ts';
 import { Watchdog } from '../../../harness/target/watchdog.ts';

@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { buildReport } from '../../reports/json.ts';
-import { rebuildRun, RunDirError, runDirs } from '../../reports/rebuild.ts';
-import { handMadeRun, writeRunDir } from './fixtures.ts';
+import { buildReport } from '../../../reports/json.ts';
+import { rebuildRun, RunDirError, runDirs } from '../../../harness/run/rebuild.ts';
+import { handMadeRun, writeRunDir } from '../../reports/fixtures.ts';
 
 t.test('a run rebuilt from its history alone reports what the run loop reported', async (t) => {
   for (const defective of [true, false]) {
@@ -43,18 +43,17 @@ t.test('a run recorded as invalid before load keeps no verdicts and its reason',
   early.push(
     JSON.stringify({
       t: 400,
-      kind: 'log',
-      level: 'error',
-      source: 'harness',
-      message: 'run invalid',
-      data: { outcome: 'invalid', exitCode: 4, invalidReason: 'the target never became ready' },
+      kind: 'outcome',
+      outcome: 'invalid',
+      exitCode: 4,
+      invalid: { code: 'RUN_TARGET_NOT_READY', message: 'the target never became ready' },
     }),
   );
   await writeFile(file, `${early.join('\n')}\n`);
   const { result } = await rebuildRun(dir);
   t.equal(result.outcome, 'invalid');
   t.equal(result.exitCode, 4);
-  t.equal(result.invalidReason, 'the target never became ready');
+  t.same(result.invalid, { code: 'RUN_TARGET_NOT_READY', message: 'the target never became ready' });
   t.same(result.verdicts, []);
 });
 

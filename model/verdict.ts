@@ -1,6 +1,6 @@
 // Checks: pure functions of the History, each giving pass, fail or unknown with evidence.
 
-import type { History } from '../history/events.ts';
+import type { History } from './history.ts';
 
 export type Status = 'pass' | 'fail' | 'unknown';
 

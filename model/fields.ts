@@ -2,7 +2,7 @@
 // validation error use, so `expected a positive number of sessions per second` is said once.
 
 import * as z from 'zod';
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from './duration.ts';
 
 const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h)$/;
 

@@ -1,7 +1,7 @@
 // Judging verdicts against a suite's expectation: pass (every check passes) or a reproduction
 // ({ fail: [...] }: those checks fail, every other passes).
 
-import type { Verdict } from './types.ts';
+import type { Verdict } from './verdict.ts';
 
 export type Expectation = 'pass' | { fail: string[] };
 

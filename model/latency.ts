@@ -1,7 +1,7 @@
 // Latency histograms (HdrHistogram, microseconds): recording, window summaries, merging windows.
 
 import * as hdr from 'hdr-histogram-js';
-import type { LatencyWindow } from '../history/events.ts';
+import type { LatencyWindow } from './history.ts';
 
 // One hour in microseconds: anything slower is recorded as an hour.
 const HIGHEST_US = 3_600_000_000;

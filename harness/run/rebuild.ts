@@ -1,17 +1,17 @@
 // A finished (or killed) run rebuilt from its history.ndjson alone, for `report` and `compare`: the
-// suite comes from the meta event, the verdicts from running the checks again, the outcome from the
-// last harness log event the run loop wrote. A history without that event (the harness was killed)
-// is an interrupted run, and renders with what it recorded.
+// suite comes from the meta event, the verdicts from judging it again (judge.ts), the outcome from the
+// outcome event the run loop wrote last. A history without one (the harness was killed) is an
+// interrupted run, and renders with what it recorded.
 
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { judge } from '../harness/checks/expect.ts';
-import { runChecks } from '../harness/checks/index.ts';
-import type { History, LogEvent } from '../harness/history/events.ts';
-import { HistoryReadError, readHistory } from '../harness/history/read.ts';
-import { EXIT_CODES, type RunOutcome, type RunResult } from '../harness/run/result.ts';
-import { formatProblem, loadSuiteText } from '../harness/suite/load.ts';
-import type { ParsedSuite } from '../harness/suite/schema.ts';
+import type { History } from '../../model/history.ts';
+import { EXIT_CODES, outcomeOf, readyOf, type RunResult } from '../../model/result.ts';
+import { timeline } from '../../model/timeline.ts';
+import { HistoryReadError, readHistory } from '../history/read.ts';
+import { formatProblem, loadSuiteText } from '../suite/load.ts';
+import { type ParsedSuite, targetKindOf } from '../suite/schema.ts';
+import { judgeRun } from './judge.ts';
 
 // A folder that is not a run, or a history that cannot be read; the message says which and why.
 export class RunDirError extends Error {
@@ -45,46 +45,6 @@ export const runDirs = async (dir: string): Promise<string[]> => {
   return runs;
 };
 
-const OUTCOMES: readonly RunOutcome[] = ['met', 'not-met', 'interrupted', 'invalid'];
-
-// The outcome the run loop recorded as its last harness log event, if it got that far.
-export const recordedOutcome = (
-  h: History,
-): { t: number; outcome: RunOutcome; exitCode: number; invalidReason?: string } | undefined => {
-  const e = h.events.findLast(
-    (e): e is LogEvent =>
-      e.kind === 'log' &&
-      e.source === 'harness' &&
-      OUTCOMES.includes(e.data?.['outcome'] as RunOutcome) &&
-      typeof e.data?.['exitCode'] === 'number',
-  );
-  if (e === undefined) return undefined;
-  const why = e.data!['invalidReason'];
-  return {
-    t: e.t,
-    outcome: e.data!['outcome'] as RunOutcome,
-    exitCode: e.data!['exitCode'] as number,
-    ...(typeof why === 'string' ? { invalidReason: why } : {}),
-  };
-};
-
-// What the run loop logged when the target answered its first probe.
-const readyData = (h: History): { pid?: number; host?: string; port?: number } => {
-  const e = h.events.find(
-    (e): e is LogEvent => e.kind === 'log' && e.source === 'harness' && e.message.startsWith('target ready'),
-  );
-  const d = e?.data ?? {};
-  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  const pid = num(d['pid']);
-  const port = num(d['port']);
-  const host = typeof d['host'] === 'string' ? d['host'] : undefined;
-  return {
-    ...(pid === undefined ? {} : { pid }),
-    ...(host === undefined ? {} : { host }),
-    ...(port === undefined ? {} : { port }),
-  };
-};
-
 // A rebuilt run: its result as the run loop would have made it, and the suite as it was validated.
 export type RebuiltRun = { result: RunResult; suite: ParsedSuite };
 
@@ -108,12 +68,14 @@ export const rebuildRun = async (dir: string): Promise<RebuiltRun> => {
     );
   }
   const { suite } = loaded.loaded;
-  const recorded = recordedOutcome(history);
-  const reachedLoad = history.events.some((e) => e.kind === 'phase' && e.phase === 'load');
-  // As the run loop does: a run that never reached load has nothing to judge.
-  const verdicts =
-    recorded?.invalidReason === undefined || reachedLoad ? runChecks(history, suite.checks) : [];
-  const end = history.events.reduce((m, e) => Math.max(m, e.t), 0);
+  // The outcome as the run recorded it; a history without one (the harness was killed) was interrupted.
+  const recorded = outcomeOf(history);
+  const invalid = recorded?.invalid;
+  const judged = judgeRun(history, suite, {
+    ...(invalid === undefined ? {} : { invalid }),
+    interrupted: recorded === undefined || recorded.outcome === 'interrupted',
+  });
+  const ready = readyOf(history);
   const result: RunResult = {
     suite: meta.suite,
     file: meta.file,
@@ -122,11 +84,16 @@ export const rebuildRun = async (dir: string): Promise<RebuiltRun> => {
     expect: suite.expect,
     outcome: recorded?.outcome ?? 'interrupted',
     exitCode: recorded?.exitCode ?? EXIT_CODES.interrupted,
-    ...(recorded?.invalidReason === undefined ? {} : { invalidReason: recorded.invalidReason }),
-    judgement: judge(verdicts, suite.expect),
-    verdicts,
-    target: { kind: suite.target.host !== undefined ? 'host' : 'command', ...readyData(history) },
-    durationMs: recorded?.t ?? end,
+    ...(invalid === undefined ? {} : { invalid }),
+    judgement: judged.judgement,
+    verdicts: judged.verdicts,
+    target: {
+      kind: targetKindOf(suite),
+      ...(ready?.pid === undefined ? {} : { pid: ready.pid }),
+      ...(ready?.host === undefined ? {} : { host: ready.host }),
+      ...(ready?.port === undefined ? {} : { port: ready.port }),
+    },
+    durationMs: recorded?.t ?? timeline(history).end,
     history,
   };
   return { result, suite };

@@ -1,8 +1,8 @@
 import t from 'tap';
-import { judge } from '../../../harness/checks/expect.ts';
-import { runChecks } from '../../../harness/checks/index.ts';
-import type { Verdict } from '../../../harness/checks/types.ts';
-import { history } from '../../helpers/history.ts';
+import { judge } from '../../model/expect.ts';
+import { runChecks } from '../../harness/checks/index.ts';
+import type { Verdict } from '../../model/verdict.ts';
+import { history } from '../helpers/history.ts';
 
 const v = (check: string, status: Verdict['status']): Verdict => ({
   check,

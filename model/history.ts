@@ -2,15 +2,19 @@
 // functions of it; reports render it. Written to history.ndjson as events happen, one JSON per line.
 // `t` is milliseconds since the run started (monotonic clock).
 
-import type { FailureKind, Stage } from '../../clients/nettcp/index.ts';
+import type { FailureKind, Stage } from './outcome.ts';
 
-export const HISTORY_VERSION = 1;
+import type { Invalid, RunOutcome } from './result.ts';
+
+// 2: the target's readiness and the run's outcome are events of their own (`ready`, `outcome`); version 1
+// wrote them as log lines, which the reader still upgrades.
+export const HISTORY_VERSION = 2;
 
 // The first event: what ran, when, with what.
 export type MetaEvent = {
   t: 0;
   kind: 'meta';
-  version: typeof HISTORY_VERSION;
+  version: 1 | typeof HISTORY_VERSION;
   suite: string;
   file: string;
   // The suite as run (its YAML text).
@@ -119,6 +123,28 @@ export type GeneratorSample = {
 
 export type ProbeEvent = { t: number; kind: 'probe'; ok: boolean; ms: number; failure?: OpFailure };
 
+// The target answered its first probe: where it is and how long that took.
+export type ReadyEvent = {
+  t: number;
+  kind: 'ready';
+  ms: number;
+  pid?: number;
+  host?: string;
+  port?: number;
+};
+
+// How the run ended (the last event but `done`), so a history alone says what the run concluded.
+export type OutcomeEvent = {
+  t: number;
+  kind: 'outcome';
+  outcome: RunOutcome;
+  exitCode: number;
+  invalid?: Invalid;
+};
+
+// What the harness ran load against: its reference host, a program it started, or a remote service.
+export type TargetKind = 'host' | 'command' | 'remote';
+
 export type LogEvent = {
   t: number;
   kind: 'log';
@@ -138,6 +164,8 @@ export type HistoryEvent =
   | LoadSample
   | GeneratorSample
   | ProbeEvent
+  | ReadyEvent
+  | OutcomeEvent
   | LogEvent;
 
 // A run's history in memory: every event but ok ops (those are only on disk; the load samples carry
