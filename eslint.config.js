@@ -3,6 +3,23 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// One no-restricted-imports rule per layer: the folders its files may not import from.
+const layers = (rules) =>
+  rules.map(([layer, forbidden]) => ({
+    files: [`${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: forbidden.map((f) => ({
+            group: [`**/${f}/*`, `**/${f}/**`],
+            message: `${layer}/ does not import ${f}/ (arrows point one way: protocol <- model <- clients/host <- harness -> faults, reports; see docs/ARCHITECTURE.md)`,
+          })),
+        },
+      ],
+    },
+  }));
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'runs/**', '.scratch/**', 'interop/**/bin/**', 'interop/**/obj/**'] },
   js.configs.recommended,
@@ -28,6 +45,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
+  // Arrows point one way: protocol <- model <- clients/host <- harness -> faults, reports.
+  ...layers([
+    ['protocol', ['model', 'clients', 'host', 'harness', 'faults', 'reports']],
+    ['model', ['clients', 'host', 'harness', 'faults', 'reports']],
+    ['clients', ['host', 'harness', 'faults', 'reports']],
+    ['host', ['clients', 'harness', 'faults', 'reports']],
+    ['faults', ['harness', 'reports']],
+    ['reports', ['harness', 'faults', 'clients', 'host']],
+  ]),
   {
     // tap runs subtests itself; `t.test(...)` promises and async bodies without await are its idiom.
     files: ['test/**/*.ts'],
