@@ -84,7 +84,7 @@ export const waitListening = async (
 };
 
 // How long a restarted program may take to listen again.
-const LISTEN_WITHIN_MS = 30_000;
+export const LISTEN_WITHIN_MS = 30_000;
 
 // Restarts a program target (its `restart`) and waits until it listens again: what the restart did,
 // and the ms from its return until a connect was accepted (undefined: not within 30s, or the run stopped).

@@ -242,7 +242,8 @@ const healTarget = async (a: TargetActive, ctx: FaultContext): Promise<void> => 
 };
 
 export const cpuSpike = {
-  kind: 'cpu-spike',
+  name: 'cpu-spike',
+  actsOnWorker: true,
   schema,
   checkTarget: (s, target) => {
     const problems: string[] = [];
@@ -282,4 +283,4 @@ export const cpuSpike = {
       if (await signalIfSame(p, 'SIGKILL')) done.push(`killed busy process ${p.pid}, left running`);
     return done;
   },
-} satisfies Fault<CpuSpikeSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

@@ -1,5 +1,6 @@
 // The fault registry: every fault kind under the name suites use.
 
+import { byName } from '../model/plugin.ts';
 import { cpuSpike } from './cpu-spike.ts';
 import { kill } from './kill.ts';
 import { network } from './network.ts';
@@ -10,15 +11,19 @@ import { slowActivation } from './slow-activation.ts';
 import { throttleSaturation } from './throttle-saturation.ts';
 import type { AnyFault } from './types.ts';
 
-export const FAULTS: Readonly<Record<string, AnyFault>> = {
-  recycle: recycle as unknown as AnyFault,
-  'cpu-spike': cpuSpike as unknown as AnyFault,
-  'slow-activation': slowActivation as unknown as AnyFault,
-  'throttle-saturation': throttleSaturation as unknown as AnyFault,
-  pause: pause as unknown as AnyFault,
-  kill: kill as unknown as AnyFault,
-  'preamble-flood': preambleFlood as unknown as AnyFault,
-  network: network as unknown as AnyFault,
-};
+// In the order suites' documentation lists them.
+export const FAULT_LIST = [
+  recycle,
+  cpuSpike,
+  slowActivation,
+  throttleSaturation,
+  pause,
+  kill,
+  preambleFlood,
+  network,
+] as const;
 
-export const FAULT_KINDS = Object.keys(FAULTS);
+// Every fault kind by name.
+export const FAULTS: ReadonlyMap<string, AnyFault> = byName<AnyFault>(FAULT_LIST);
+
+export const FAULT_KINDS = [...FAULTS.keys()];

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { formatDuration } from '../model/duration.ts';
 import { bool, duration, oneOf } from '../model/fields.ts';
-import { FaultError, faultFields, restartListening, SIGNALS, sleep } from './common.ts';
+import { FaultError, faultFields, LISTEN_WITHIN_MS, restartListening, SIGNALS, sleep } from './common.ts';
 import { signalIfSame, stateOf, waitFor } from './processes.ts';
 import {
   checkSelection,
@@ -58,7 +58,10 @@ const killAll = async (chosen: readonly Chosen[], signal: NodeJS.Signals): Promi
 };
 
 export const kill = {
-  kind: 'kill',
+  name: 'kill',
+  actsOnWorker: true,
+  // It waits restartAfter on purpose, then for the restarted program to listen.
+  injectBudgetMs: (s) => (s.restart ? (s.restartAfter ?? 0) + LISTEN_WITHIN_MS : 0),
   schema,
   checkTarget: (s, target) => {
     const problems = selectionTargetProblems(s, target);
@@ -115,4 +118,4 @@ export const kill = {
   },
   // A kill is over once it is done; a restart already happened.
   heal: () => Promise.resolve(),
-} satisfies Fault<KillSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

@@ -86,7 +86,8 @@ const describeAttributes = (type: ToxicType, s: NetworkSpec): string =>
     .join(' ');
 
 export const network = {
-  kind: 'network',
+  name: 'network',
+  needsProxy: true,
   schema,
   describe: (s) => {
     const share = s.toxicity < 1 ? ` on ${Math.round(s.toxicity * 100)}% of connections` : '';
@@ -124,4 +125,4 @@ export const network = {
     const r = await proxy.removeToxic(a.toxic);
     ctx.note({ toxic: r.name, ...r.stats, ...(r.expired ? { expiredBeforeHeal: true } : {}) });
   },
-} satisfies Fault<NetworkSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

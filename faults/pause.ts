@@ -70,7 +70,8 @@ const startCycle = (ps: readonly Chosen[], cycle: { stopped: number; running: nu
 };
 
 export const pause = {
-  kind: 'pause',
+  name: 'pause',
+  actsOnWorker: true,
   schema,
   checkTarget: (s, target) => selectionTargetProblems(s, target),
   describe: (s) =>
@@ -120,4 +121,4 @@ export const pause = {
     }
     return done;
   },
-} satisfies Fault<PauseSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

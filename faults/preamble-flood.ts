@@ -81,7 +81,7 @@ const counts = (f: Flood) => ({
 });
 
 export const preambleFlood = {
-  kind: 'preamble-flood',
+  name: 'preamble-flood',
   schema,
   describe: (s) =>
     `preamble-flood: ${s.connections} connection(s) sending ${s.send === 'nothing' ? 'nothing' : 'a partial preamble'} held for ${formatDuration(s.duration)}`,
@@ -171,4 +171,4 @@ export const preambleFlood = {
       probe,
     });
   },
-} satisfies Fault<PreambleFloodSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

@@ -43,7 +43,8 @@ const grown = (a: Record<string, number>, b: Record<string, number>): Record<str
   );
 
 export const recycle = {
-  kind: 'recycle',
+  name: 'recycle',
+  actsOnWorker: true,
   schema,
   checkTarget: (spec, target) => {
     if (target === 'host') {
@@ -97,4 +98,4 @@ export const recycle = {
   },
   // A recycle is over once it is done; there is nothing to undo.
   heal: () => Promise.resolve(),
-} satisfies Fault<RecycleSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

@@ -3,6 +3,7 @@
 // number, a fixed percentage, or a random number up to a percentage, drawn with the suite's seed.
 
 import type * as z from 'zod';
+import type { TargetKind } from '../model/history.ts';
 import { oneOf, positiveInt, urlPath } from '../model/fields.ts';
 import { FaultError } from './common.ts';
 import { identify, type ProcessId } from './processes.ts';
@@ -48,8 +49,8 @@ export const checkSelection = (s: Selection, ctx: z.RefinementCtx): void => {
 };
 
 // What the selection fields mean for a target kind, in the suite's words; empty when they fit.
-export const selectionTargetProblems = (s: Selection, target: 'host' | 'command'): string[] => {
-  if (target === 'command' && s.path !== undefined)
+export const selectionTargetProblems = (s: Selection, target: TargetKind): string[] => {
+  if (target !== 'host' && s.path !== undefined)
     return ['path chooses a worker of the reference host; a program target selects root, workers or any'];
   if (s.path !== undefined && s.select === 'root')
     return ['path chooses a worker; with select: root there is no worker to choose'];
@@ -57,7 +58,7 @@ export const selectionTargetProblems = (s: Selection, target: 'host' | 'command'
 };
 
 // The select a spec means on a target kind: the host's workers, a program's root process.
-export const selectOf = (s: Selection, target: 'host' | 'command') =>
+export const selectOf = (s: Selection, target: TargetKind) =>
   s.select ?? (target === 'host' || s.path !== undefined ? 'workers' : 'root');
 
 // How the selection reads (for describe and --dry-run).

@@ -112,7 +112,10 @@ const injectProgram = async (s: SlowActivationSpec, ctx: FaultContext): Promise<
 };
 
 export const slowActivation = {
-  kind: 'slow-activation',
+  name: 'slow-activation',
+  actsOnWorker: true,
+  // It waits out the activation (or the program's delayed restart) on purpose.
+  injectBudgetMs: (s) => s.delay + (s.duration ?? 0),
   schema,
   checkTarget: (s, target) => {
     if (target === 'command') {
@@ -148,4 +151,4 @@ export const slowActivation = {
       ...(a.once ? { armed: w?.seen.length === 0 } : { restoredDelayMs: a.restoreMs }),
     });
   },
-} satisfies Fault<SlowActivationSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

@@ -80,7 +80,7 @@ const countBy = (kinds: string[]): Record<string, number> => {
 };
 
 export const throttleSaturation = {
-  kind: 'throttle-saturation',
+  name: 'throttle-saturation',
   schema,
   checkTarget: (s, target) => {
     if (target === 'command' && s.calls !== undefined)
@@ -175,4 +175,4 @@ export const throttleSaturation = {
       probe,
     });
   },
-} satisfies Fault<ThrottleSaturationSpec, Active>;
+} satisfies Fault<typeof schema, Active>;

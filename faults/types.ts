@@ -2,6 +2,8 @@
 // A fault never imports the run loop: it receives a FaultContext.
 
 import type * as z from 'zod';
+import type { TargetKind } from '../model/history.ts';
+import type { Plugin } from '../model/plugin.ts';
 import type { NetworkProxy } from './network/types.ts';
 
 // Fields every fault spec has.
@@ -15,7 +17,7 @@ export type FaultSpecBase = {
 
 // What a fault knows of the target it acts on.
 export type FaultTarget = {
-  kind: 'host' | 'command';
+  kind: TargetKind;
   // The target's root process.
   pid: number;
   // Every live process of the target (root and descendants), read now from /proc.
@@ -69,21 +71,25 @@ export type FaultContext = {
   network?: NetworkProxy;
 };
 
-// A fault kind: its suite schema, a description for --dry-run, and inject/heal.
-// `Active` is what heal needs, JSON-serialisable so the journal can heal it after a crash.
-export type Fault<Spec extends FaultSpecBase = FaultSpecBase, Active = unknown> = {
-  kind: string;
-  schema: z.ZodType<Spec>;
+// A fault kind: its suite schema, a description for plans and reports, what it needs of the run, and
+// inject/heal. `Active` is what heal needs, JSON-serialisable so the journal can heal it after a crash.
+export type Fault<S extends z.ZodObject = z.ZodObject, Active = unknown> = Plugin<S> & {
   // Problems with this spec for this target kind (empty when fine), in the suite's error words.
-  checkTarget?: (spec: Spec, target: 'host' | 'command') => string[];
-  describe: (spec: Spec) => string;
-  inject: (spec: Spec, ctx: FaultContext) => Promise<Active>;
-  heal: (active: Active, ctx: FaultContext) => Promise<void>;
+  checkTarget?(spec: z.output<S>, target: TargetKind): string[];
+  // It acts on a worker process of the reference host (so a forwarding route, which has none, is refused).
+  readonly actsOnWorker?: boolean;
+  // It acts on a TCP proxy the run puts in front of the target (load and probes then dial the proxy).
+  readonly needsProxy?: boolean;
+  // How long its inject may take beyond the run's step limit (ms): the time it waits on purpose (a
+  // delayed restart, a duration it measures through). Without it: the spec's duration, if any.
+  injectBudgetMs?(spec: z.output<S>): number;
+  inject(spec: z.output<S>, ctx: FaultContext): Promise<Active>;
+  heal(active: Active, ctx: FaultContext): Promise<void>;
   // Undoes what a crashed run left open, from the journal alone (no target, no context): only what
   // outlives the harness and its target, and only processes whose identity (pid and start time) still
   // matches. Resolves with what it did, one line each (empty: nothing to heal).
-  recover?: (active: Active) => Promise<string[]>;
+  recover?(active: Active): Promise<string[]>;
 };
 
-// A fault of any kind, as the registry holds it.
-export type AnyFault = Fault<FaultSpecBase & Record<string, unknown>, unknown>;
+// A fault of any kind, as a registry holds it.
+export type AnyFault = Fault;

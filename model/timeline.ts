@@ -71,6 +71,4 @@ export const inPhase = (tl: Timeline, phase: PhaseName, t: number): boolean => {
   return !during && first !== undefined && t > first.from;
 };
 
-// Milliseconds as people read them in a summary: 850ms, 8.2s.
-export const human = (ms: number): string =>
-  ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+export { human } from './format.ts';

@@ -3,7 +3,7 @@
 // the run started, the same range on every chart so windows and marks line up).
 
 import type { Verdict } from '../model/verdict.ts';
-import { human, type Timeline, timeline } from '../model/timeline.ts';
+import { human, timeline } from '../model/timeline.ts';
 import type { History, LoadSample, ProbeEvent, ProcessSample, TargetSample } from '../model/history.ts';
 import { loadSamples, probeFigures, targetSamples } from './figures.ts';
 
@@ -231,40 +231,6 @@ const socketCharts = (samples: readonly TargetSample[]): ChartSpec[] => {
   });
 };
 
-// When an offending process's fds first went above its baseline plus the tolerance.
-const climbMarkers = (
-  tl: Timeline,
-  samples: readonly TargetSample[],
-  verdicts: readonly Verdict[],
-): Marker[] => {
-  const v = verdicts.find((x) => x.check === 'handles.noLeak' && x.status === 'fail');
-  if (v === undefined) return [];
-  const tolerance = Number(v.evidence['tolerance'] ?? 0);
-  const loadAt = tl.load?.from ?? 0;
-  const rows = (v.evidence['processes'] ?? []) as {
-    pid: number;
-    role: string;
-    growth: number;
-    baseline: ProcessSample['fds'];
-  }[];
-  return rows.flatMap((row) => {
-    if (row.growth <= tolerance) return [];
-    const first = samples.find(
-      (s) =>
-        s.t >= loadAt &&
-        s.processes.some((p) => p.pid === row.pid && p.fds.total > row.baseline.total + tolerance),
-    );
-    if (first === undefined) return [];
-    return [
-      {
-        t: sec(first.t),
-        label: `${processName(row)} fds past baseline ${row.baseline.total} + ${tolerance}`,
-        kind: 'climb' as const,
-      },
-    ];
-  });
-};
-
 // The timeline of a run.
 export const timelineData = (h: History, verdicts: readonly Verdict[]): TimelineData => {
   const tl = timeline(h);
@@ -285,21 +251,25 @@ export const timelineData = (h: History, verdicts: readonly Verdict[]): Timeline
       markers.push({ t: sec(e.t), label: phaseLabels[e.phase]!, kind: 'phase' });
   }
   const probes = probeFigures(h);
-  const responsive = verdicts.find((v) => v.check === 'listener.responsive');
   const gap = probes.longestGap;
-  if (gap !== null && gap.ms > 0) {
-    const dark = responsive?.status === 'fail';
+  // What the verdicts mark on the charts; a band with a key replaces the page's own band of that key.
+  const marks = verdicts.flatMap((v) => v.view?.marks ?? []);
+  const replaced = new Set(marks.flatMap((m) => (m.kind === 'band' && m.key !== undefined ? [m.key] : [])));
+  if (gap !== null && gap.ms > 0 && !replaced.has('probe-gap')) {
     bands.push({
       from: sec(gap.from),
       to: sec(gap.to),
-      label: `${dark ? 'no answer' : 'longest gap'} for ${human(gap.ms)}${probes.endedWithoutAnswer ? ', never again' : ''}`,
+      label: `longest gap for ${human(gap.ms)}${probes.endedWithoutAnswer ? ', never again' : ''}`,
       kind: 'gap',
       chart: 'probes',
     });
-    if (dark) markers.push({ t: sec(gap.from), label: 'last probe answered', kind: 'dark' });
+  }
+  for (const m of marks) {
+    if (m.kind === 'band')
+      bands.push({ from: sec(m.from), to: sec(m.to), label: m.label, kind: m.style, chart: m.chart });
+    else markers.push({ t: sec(m.t), label: m.label, kind: m.style });
   }
   const samples = targetSamples(h);
-  markers.push(...climbMarkers(tl, samples, verdicts));
   for (const e of h.events) {
     if (e.kind === 'log' && e.level === 'error' && e.source === 'harness')
       markers.push({ t: sec(e.t), label: e.message.slice(0, 80), kind: 'error' });

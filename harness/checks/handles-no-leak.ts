@@ -1,10 +1,21 @@
 // handles.noLeak: after drain and settle, the target's fds are back at their warm baseline (within a
 // tolerance) and none of its sockets sits in CLOSE_WAIT. TIME_WAIT is the kernel's, not a leak.
 
+import { duration, nonNegativeInt, record } from '../../model/fields.ts';
+import { formatDuration } from '../../model/duration.ts';
+import { ms, states } from '../../model/format.ts';
 import type { History, ProcessSample, TargetSample } from '../../model/history.ts';
-import type { Check, Verdict } from '../../model/verdict.ts';
+import { timeline } from '../../model/timeline.ts';
+import type { ChartMark, Verdict, VerdictView } from '../../model/verdict.ts';
+import type { Check } from './check.ts';
 
-export type HandlesSpec = { tolerance: number; settle: number };
+const schema = record(
+  {
+    tolerance: nonNegativeInt('how many fds above the warm baseline are tolerated').default(2),
+    settle: duration('the wait after load before the final count').prefault('3s'),
+  },
+  '{ tolerance: N, settle: DURATION }',
+);
 
 type Row = {
   pid: number;
@@ -27,8 +38,74 @@ const describe = (r: Row): string =>
   (r.growth > 0 ? ` (${diffKinds(r.baseline, r.final)})` : '') +
   ((r.tcp['CLOSE_WAIT'] ?? 0) > 0 ? `, ${r.tcp['CLOSE_WAIT']} socket(s) in CLOSE_WAIT` : '');
 
-export const handlesNoLeak: Check<HandlesSpec> = {
+const fdKinds = (f: Fds): string =>
+  `${f.total} (${f.socket} socket, ${f.pipe} pipe, ${f.file} file, ${f.other} other)`;
+
+type Fds = ProcessSample['fds'];
+
+const rowsOf = (v: Verdict): Row[] => (v.evidence['processes'] ?? []) as Row[];
+
+// When each offending process's fds first went above its baseline plus the tolerance: a mark on the chart.
+const climbMarks = (h: History, v: Verdict): ChartMark[] => {
+  if (v.status !== 'fail') return [];
+  const tolerance = Number(v.evidence['tolerance'] ?? 0);
+  const loadAt = timeline(h).load?.from ?? 0;
+  const samples = h.events.filter((e): e is TargetSample => e.kind === 'sample' && e.source === 'target');
+  return rowsOf(v).flatMap((row): ChartMark[] => {
+    if (row.growth <= tolerance) return [];
+    const first = samples.find(
+      (s) =>
+        s.t >= loadAt &&
+        s.processes.some((p) => p.pid === row.pid && p.fds.total > row.baseline.total + tolerance),
+    );
+    if (first === undefined) return [];
+    return [
+      {
+        kind: 'marker',
+        t: first.t,
+        label: `${row.role} (pid ${row.pid}) fds past baseline ${row.baseline.total} + ${tolerance}`,
+        style: 'climb',
+      },
+    ];
+  });
+};
+
+export const handlesNoLeak = {
   name: 'handles.noLeak',
+  schema,
+  describe: (s) => `tolerance ${s.tolerance}, settle ${formatDuration(s.settle)}`,
+  settleMs: (s) => s.settle,
+  allowances: (s) => ({ fds: s.tolerance }),
+  view: (v, h): VerdictView => {
+    const e = v.evidence;
+    const rows = rowsOf(v);
+    return {
+      facts: [
+        ['fds above baseline', String(e['growth'])],
+        ['tolerance', String(e['tolerance'])],
+        ['sockets in CLOSE_WAIT', String(e['closeWait'])],
+        ['"handle is now leaked" events', String(e['leakedHandleEvents'])],
+        ['baseline read at', ms(e['baselineAt'])],
+        ['final read at', ms(e['finalAt'])],
+      ],
+      tables: [
+        {
+          columns: ['pid', 'role', 'command', 'baseline fds', 'final fds', 'growth', 'sockets at the end'],
+          rows: rows.map((r) => [
+            String(r.pid),
+            r.role,
+            r.comm,
+            fdKinds(r.baseline),
+            fdKinds(r.final),
+            `${r.growth > 0 ? '+' : ''}${r.growth}`,
+            states(r.tcp),
+          ]),
+          hot: rows.map((r) => r.growth > 0 || (r.tcp['CLOSE_WAIT'] ?? 0) > 0),
+        },
+      ],
+      marks: climbMarks(h, v),
+    };
+  },
   run: (h: History, spec): Verdict => {
     const samples = h.events.filter((e): e is TargetSample => e.kind === 'sample' && e.source === 'target');
     const loadAt = h.events.find((e) => e.kind === 'phase' && e.phase === 'load')?.t;
@@ -100,4 +177,4 @@ export const handlesNoLeak: Check<HandlesSpec> = {
       evidence,
     };
   },
-};
+} satisfies Check<typeof schema>;

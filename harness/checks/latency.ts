@@ -2,24 +2,74 @@
 // during faults, recovery after), from the merged HdrHistograms of the load windows. Session latency
 // is measured from the intended start, so a stalled target shows as latency, not as silence.
 
+import { formatDuration } from '../../model/duration.ts';
+import { oneOf, positiveDuration, record } from '../../model/fields.ts';
+import { latencyMs, ms } from '../../model/format.ts';
 import type { History, LoadSample } from '../../model/history.ts';
 import { mergeWindows, percentilesMs } from '../../model/latency.ts';
 import { human, inPhase, type PhaseName, timeline } from '../../model/timeline.ts';
-import type { Check, Verdict } from '../../model/verdict.ts';
+import type { Cell, Verdict, VerdictView } from '../../model/verdict.ts';
+import type { Check } from './check.ts';
 
-export type LatencySpec = {
-  p50?: number;
-  p90?: number;
-  p99?: number;
-  max?: number;
-  phase: PhaseName;
-  metric: 'session' | 'call';
-};
+const schema = record(
+  {
+    p50: positiveDuration('the p50 limit').optional(),
+    p90: positiveDuration('the p90 limit').optional(),
+    p99: positiveDuration('the p99 limit').optional(),
+    max: positiveDuration('the max limit').optional(),
+    phase: oneOf(['all', 'baseline', 'faults', 'recovery']).default('all'),
+    metric: oneOf(['session', 'call']).default('session'),
+  },
+  '{ p50, p90, p99, max, phase: all | baseline | faults | recovery, metric: session | call }',
+);
 
 const PHASES: PhaseName[] = ['all', 'baseline', 'faults', 'recovery'];
+const KEYS = ['p50', 'p90', 'p99', 'max'] as const;
 
-export const latency: Check<LatencySpec> = {
+export const latency = {
   name: 'latency',
+  schema,
+  describe: (s) =>
+    [
+      ...KEYS.filter((k) => s[k] !== undefined).map((k) => `${k} ${formatDuration(s[k]!)}`),
+      `phase ${s.phase}`,
+      `metric ${s.metric}`,
+    ].join(', '),
+  view: (v): VerdictView => {
+    const e = v.evidence;
+    const limits = (e['limits'] ?? {}) as Record<string, number | undefined>;
+    const byPhase = (e['byPhase'] ?? {}) as Record<string, Record<string, number>>;
+    const phases = Object.keys(byPhase);
+    const over = (p: string, k: (typeof KEYS)[number]) =>
+      p === e['phase'] && limits[k] !== undefined && (byPhase[p]![k] ?? 0) > limits[k];
+    return {
+      facts: [
+        ['metric', String(e['metric'])],
+        ['judged on phase', String(e['phase'])],
+        [
+          'limits',
+          KEYS.filter((k) => limits[k] !== undefined)
+            .map((k) => `${k} ${ms(limits[k])}`)
+            .join(', ') || 'none',
+        ],
+      ],
+      tables: [
+        {
+          columns: ['phase', 'count', ...KEYS],
+          rows: phases.map((p) => [
+            p === e['phase'] ? `${p} (judged)` : p,
+            String(byPhase[p]!['count']),
+            ...KEYS.map((k): Cell => {
+              const text = byPhase[p]!['count'] === 0 ? '-' : latencyMs(byPhase[p]![k] ?? 0);
+              return over(p, k) ? { text: latencyMs(byPhase[p]![k] ?? 0), strong: true } : text;
+            }),
+          ]),
+          hot: phases.map((p) => KEYS.some((k) => over(p, k))),
+        },
+      ],
+      marks: [],
+    };
+  },
   run: (h: History, spec): Verdict => {
     const tl = timeline(h);
     const samples = h.events.filter((e): e is LoadSample => e.kind === 'sample' && e.source === 'load');
@@ -70,4 +120,4 @@ export const latency: Check<LatencySpec> = {
       evidence,
     };
   },
-};
+} satisfies Check<typeof schema>;

@@ -1,12 +1,23 @@
 // listener.responsive: the longest gap without a successful probe session while load ran (through the
 // drain and settle), and how long the listener took to answer again after each fault healed.
 
+import { formatDuration } from '../../model/duration.ts';
+import { positiveDuration, record } from '../../model/fields.ts';
+import { ms } from '../../model/format.ts';
 import type { History, ProbeEvent } from '../../model/history.ts';
 import { probeGaps } from '../../model/probe-gaps.ts';
 import { human, timeline } from '../../model/timeline.ts';
-import type { Check, Verdict } from '../../model/verdict.ts';
+import type { Cell, Verdict, VerdictView } from '../../model/verdict.ts';
+import type { Check } from './check.ts';
 
-export type ResponsiveSpec = { maxGap: number };
+const schema = record(
+  { maxGap: positiveDuration('the longest allowed gap without a successful probe') },
+  '{ maxGap: DURATION }',
+);
+
+type Recovery = { fault: string; label: string; healedAt: number; recoveredAfterMs: number | null };
+
+const NEVER: Cell = { text: 'never', strong: true };
 
 const failureWords = (probes: readonly ProbeEvent[]): string => {
   const by = new Map<string, number>();
@@ -20,8 +31,57 @@ const failureWords = (probes: readonly ProbeEvent[]): string => {
   return [...by].map(([k, n]) => `${n} ${k}`).join(', ');
 };
 
-export const listenerResponsive: Check<ResponsiveSpec> = {
+export const listenerResponsive = {
   name: 'listener.responsive',
+  schema,
+  describe: (s) => `maxGap ${formatDuration(s.maxGap)}`,
+  view: (v): VerdictView => {
+    const e = v.evidence;
+    const gap = e['longestGap'] as { from: number; to: number; ms: number } | undefined;
+    const recoveries = (e['recoveries'] ?? []) as Recovery[];
+    const never = e['endedWithoutAnswer'] === true;
+    return {
+      facts: [
+        ['longest gap', gap === undefined ? '-' : `${ms(gap.ms)} (${ms(gap.from)} to ${ms(gap.to)})`],
+        ['limit', ms(e['maxGapMs'])],
+        ['answered again', never ? NEVER : 'yes'],
+        ['probes', String(e['probes'])],
+        ['failed', String(e['failedProbes'])],
+        ['failed in the gap', String(e['failedInGap'])],
+        ['faults around the gap', ((e['faultsInGap'] ?? []) as string[]).join(', ') || 'none'],
+      ],
+      tables:
+        recoveries.length === 0
+          ? []
+          : [
+              {
+                columns: ['fault', 'healed at', 'listener answered again after'],
+                rows: recoveries.map((r) => [
+                  r.label,
+                  ms(r.healedAt),
+                  r.recoveredAfterMs === null ? NEVER : ms(r.recoveredAfterMs),
+                ]),
+                hot: recoveries.map((r) => r.recoveredAfterMs === null),
+              },
+            ],
+      // A failing listener: the probe chart's gap band says so, and a line marks its last answer.
+      marks:
+        v.status !== 'fail' || gap === undefined
+          ? []
+          : [
+              {
+                kind: 'band',
+                key: 'probe-gap',
+                chart: 'probes',
+                style: 'gap',
+                from: gap.from,
+                to: gap.to,
+                label: `no answer for ${human(gap.ms)}${never ? ', never again' : ''}`,
+              },
+              { kind: 'marker', t: gap.from, label: 'last probe answered', style: 'dark' },
+            ],
+    };
+  },
   run: (h: History, spec): Verdict => {
     const tl = timeline(h);
     const gaps = probeGaps(h);
@@ -88,4 +148,4 @@ export const listenerResponsive: Check<ResponsiveSpec> = {
       evidence,
     };
   },
-};
+} satisfies Check<typeof schema>;

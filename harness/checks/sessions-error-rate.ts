@@ -1,15 +1,63 @@
 // sessions.errorRate: the share of sessions that failed (and, by default, that could not start), with
 // a breakdown by outcome.
 
-import type { History, LoadSample, OpEvent } from '../../model/history.ts';
-import type { Check, Verdict } from '../../model/verdict.ts';
+import { bool, fraction, record } from '../../model/fields.ts';
+import { ms, pct } from '../../model/format.ts';
+import type { History, LoadSample, OpEvent, OpFailure } from '../../model/history.ts';
+import type { Verdict, VerdictView } from '../../model/verdict.ts';
+import type { Check } from './check.ts';
 
-export type ErrorRateSpec = { max: number; countDropped: boolean };
+const schema = record(
+  {
+    max: fraction('the highest allowed share of failed sessions, from 0 to 1'),
+    countDropped: bool('whether sessions that could not start count as errors').default(true),
+  },
+  '{ max: FRACTION }',
+);
 
-const pct = (x: number): string => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+type Example = { t: number; load: string; session: number; failure?: OpFailure };
 
-export const sessionsErrorRate: Check<ErrorRateSpec> = {
+export const sessionsErrorRate = {
   name: 'sessions.errorRate',
+  schema,
+  describe: (s) => `max ${s.max}, countDropped ${s.countDropped}`,
+  view: (v): VerdictView => {
+    const e = v.evidence;
+    const failed = (e['failed'] ?? {}) as Record<string, number>;
+    const examples = (e['examples'] ?? []) as Example[];
+    const kinds = Object.entries(failed).sort((a, b) => b[1] - a[1]);
+    return {
+      facts: [
+        ['error rate', pct(e['rate'] as number | undefined)],
+        ['limit', pct(e['max'] as number)],
+        ['sessions', String(e['total'])],
+        ['ok', String(e['ok'])],
+        ['dropped', `${String(e['dropped'])}${e['countDropped'] === false ? ' (not counted)' : ''}`],
+      ],
+      tables: [
+        ...(kinds.length === 0
+          ? []
+          : [{ columns: ['failed as', 'sessions'], rows: kinds.map(([k, n]) => [k, String(n)]) }]),
+        ...(examples.length === 0
+          ? []
+          : [
+              {
+                caption: 'First failed sessions:',
+                columns: ['at', 'load', 'session', 'how', 'stage', 'detail'],
+                rows: examples.map((x) => [
+                  ms(x.t),
+                  x.load,
+                  String(x.session),
+                  x.failure?.kind ?? '-',
+                  x.failure?.stage ?? '-',
+                  x.failure?.fault ?? x.failure?.message ?? '',
+                ]),
+              },
+            ]),
+      ],
+      marks: [],
+    };
+  },
   run: (h: History, spec): Verdict => {
     const samples = h.events.filter((e): e is LoadSample => e.kind === 'sample' && e.source === 'load');
     let ok = 0;
@@ -52,4 +100,4 @@ export const sessionsErrorRate: Check<ErrorRateSpec> = {
       evidence: { ...evidence, rate },
     };
   },
-};
+} satisfies Check<typeof schema>;

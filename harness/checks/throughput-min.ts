@@ -1,13 +1,52 @@
 // throughput.min: successful sessions per second, per window, never below a floor while load runs.
 
+import { formatDuration } from '../../model/duration.ts';
+import { oneOf, positiveDuration, positiveNumber, record } from '../../model/fields.ts';
+import { ms } from '../../model/format.ts';
 import type { History, LoadSample } from '../../model/history.ts';
-import { human, inPhase, type PhaseName, timeline } from '../../model/timeline.ts';
-import type { Check, Verdict } from '../../model/verdict.ts';
+import { human, inPhase, timeline } from '../../model/timeline.ts';
+import type { Verdict, VerdictView } from '../../model/verdict.ts';
+import type { Check } from './check.ts';
 
-export type ThroughputSpec = { rate: number; window: number; phase: PhaseName };
+const schema = record(
+  {
+    rate: positiveNumber('the lowest allowed rate of successful sessions per second'),
+    window: positiveDuration('the window the rate is measured over').prefault('1s'),
+    phase: oneOf(['all', 'baseline', 'faults', 'recovery']).default('all'),
+  },
+  '{ rate: N, window: DURATION, phase }',
+);
 
-export const throughputMin: Check<ThroughputSpec> = {
+export const throughputMin = {
   name: 'throughput.min',
+  schema,
+  describe: (s) => `rate ${s.rate}, window ${formatDuration(s.window)}, phase ${s.phase}`,
+  view: (v): VerdictView => {
+    const e = v.evidence;
+    const lowest = e['lowest'] as { from: number; rate: number } | undefined;
+    const windows = (e['windows'] ?? []) as { from: number; rate: number }[];
+    const floor = Number(e['floor']);
+    const below = windows.filter((w) => w.rate < floor);
+    return {
+      facts: [
+        ['floor', `${String(e['floor'])}/s`],
+        ['window', ms(e['windowMs'])],
+        ['mean', typeof e['mean'] === 'number' ? `${e['mean'].toFixed(1)}/s` : '-'],
+        ['lowest', lowest === undefined ? '-' : `${lowest.rate.toFixed(1)}/s at ${ms(lowest.from)}`],
+        ['windows below', `${Number(e['windowsBelow'] ?? 0)} of ${windows.length}`],
+      ],
+      tables:
+        below.length === 0
+          ? []
+          : [
+              {
+                columns: ['window from', 'sessions/s'],
+                rows: below.slice(0, 20).map((w) => [ms(w.from), w.rate.toFixed(1)]),
+              },
+            ],
+      marks: [],
+    };
+  },
   run: (h: History, spec): Verdict => {
     const tl = timeline(h);
     const samples = h.events.filter((e): e is LoadSample => e.kind === 'sample' && e.source === 'load');
@@ -60,4 +99,4 @@ export const throughputMin: Check<ThroughputSpec> = {
           evidence,
         };
   },
-};
+} satisfies Check<typeof schema>;

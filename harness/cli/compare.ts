@@ -2,6 +2,7 @@
 // run A (the baseline), each rebuilt from its history. Exit 0 when B is nowhere worse than A beyond
 // noise, 1 when it regresses, 2 on bad usage or a folder that is not a run.
 
+import { allowance } from '../checks/index.ts';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -40,7 +41,7 @@ const side = async (dir: string): Promise<CompareSide> => {
   const { result, suite } = await rebuildRun(dir);
   return compareSide(dir, result, {
     probeIntervalMs: suite.probe.interval,
-    fdTolerance: suite.checks['handles.noLeak']?.tolerance ?? 2,
+    fdTolerance: allowance(suite.checks, 'fds') ?? 2,
   });
 };
 

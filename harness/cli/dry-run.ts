@@ -4,8 +4,10 @@
 // from the start of load, as fault `at` times do.
 
 import { FAULTS } from '../../faults/index.ts';
+import { configured, settleMs } from '../checks/index.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { journalDir } from '../run/journal.ts';
+import { modelOf } from '../load/models/index.ts';
 import { faultSchedule, loadLengthMs } from '../suite/fault-schedule.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 import type { SuiteRun } from '../suite/variants.ts';
@@ -30,30 +32,9 @@ export type Plan = {
 
 const d = formatDuration;
 
-// Check settings that are durations (held in ms once validated), by check.
-const DURATION_SETTINGS: Readonly<Record<string, readonly string[]>> = {
-  'listener.responsive': ['maxGap'],
-  'handles.noLeak': ['settle'],
-  latency: ['p50', 'p90', 'p99', 'max'],
-  'throughput.min': ['window'],
-};
-
-const settings = (check: string, v: Record<string, unknown>): string =>
-  Object.entries(v)
-    .map(
-      ([k, x]) =>
-        `${k} ${DURATION_SETTINGS[check]?.includes(k) === true && typeof x === 'number' ? d(x) : String(x)}`,
-    )
-    .join(', ');
-
 const loadWhat = (l: LoadSpec): string => {
   const s = l.session;
-  const model =
-    l.model === 'constant-arrival-rate'
-      ? `${l.model} ${l.rate} sessions/s`
-      : l.model === 'constant-sessions'
-        ? `${l.model} ${l.sessions} at once`
-        : `${l.model} from ${l.startRate}/s: ${l.stages.map((x) => `${x.target}/s over ${d(x.duration)}`).join(', ')}`;
+  const model = modelOf(l).describe(l);
   const op = s.soap !== undefined ? `SOAP ${s.soap.operation}` : s.operation;
   const arg = s.operation === 'sleep' || s.operation === 'cpu' ? ` ${d(s.arg)}` : '';
   return `${model} via ${l.via}; each session ${s.calls} ${op}${arg} call(s) of ${s.payload} bytes`;
@@ -109,7 +90,7 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
   // Faults still active when load has drained are healed then; those not started by then never run.
   const healedBy = loadEndsAt + s.drain;
   const faults = faultSchedule(s).map((f) => {
-    const fault = FAULTS[f.kind]!;
+    const fault = FAULTS.get(f.kind)!;
     const name = typeof f['name'] === 'string' ? `${f['name']}: ` : '';
     const occurrence = f.occurrence === undefined ? '' : ` (${f.occurrence.n} of ${f.occurrence.of})`;
     const to = f.duration === undefined ? null : f.at + f.duration;
@@ -121,7 +102,7 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
           : '';
     return { id: f.id, from: f.at, to, what: `${name}${fault.describe(f)}${occurrence}${warning}` };
   });
-  const settle = s.checks['handles.noLeak']?.settle ?? s.observe.interval;
+  const settle = settleMs(s.checks) ?? s.observe.interval;
   const p = s.probe;
   return {
     suite: s.name,
@@ -132,7 +113,7 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
     loads,
     faults,
     probe: `every ${d(p.interval)} (timeout ${d(p.timeout)}) via ${p.via ?? s.target.ready.via ?? s.load[0]!.via}${p.calls > 0 ? `, ${p.calls} call(s)` : ''}; observers every ${d(s.observe.interval)}`,
-    checks: Object.entries(s.checks).map(([k, v]) => `${k}: ${settings(k, v as Record<string, unknown>)}`),
+    checks: configured(s.checks).map(([c, v]) => `${c.name}: ${c.describe(v)}`),
     expect: s.expect === 'pass' ? 'pass' : `fail ${s.expect.fail.join(', ')}`,
     loadEndsAt,
     atMostAfterReadyMs: s.observe.interval * 2 + loadEndsAt + s.drain + settle,

@@ -47,14 +47,14 @@ export class LoadRunner {
         const target = this.#o.targetOf(spec);
         const payload = seededRandom(this.#o.seed, `payload:${spec.name}`).bytes(spec.session.payload);
         const messages = sessionMessages(spec.session, payload, target.via);
-        const capped = spec.model !== 'constant-sessions';
-        const cap = 'maxSessions' in spec ? spec.maxSessions : Infinity;
-        return modelOf(spec).run(spec, start + spec.startAt, {
+        const model = modelOf(spec);
+        const cap = model.maxInFlight?.(spec) ?? Infinity;
+        return model.run(spec, start + spec.startAt, {
           now: () => h.now(),
           stopped: () => this.#stopped,
           sleepUntil: (t) => this.#sleepUntil(t),
           launch: (intended) => {
-            if (capped && stats.active >= cap) {
+            if (stats.active >= cap) {
               stats.dropped();
               return Promise.resolve();
             }

@@ -24,6 +24,8 @@ type Entry = {
 };
 
 export type FaultTimelineOptions = {
+  // The fault kinds by name (the registry; tests pass their own).
+  faults?: ReadonlyMap<string, AnyFault>;
   // How long an inject (beyond its spec's duration and delay) and a heal may take; tests shorten them.
   limits?: { injectMs?: number; healMs?: number };
   specs: readonly (FaultSpecBase & Record<string, unknown>)[];
@@ -39,10 +41,13 @@ export type FaultTimelineOptions = {
 };
 
 // A fault acting through a target that stopped answering must not hang the run: an inject may take
-// 30s beyond what its own spec asks for (its duration, an activation delay), a heal 30s.
+// 30s beyond what it waits on purpose (its budget: by default its duration), a heal 30s.
 const STEP_LIMIT_MS = 30_000;
-const injectLimitMs = (spec: FaultSpecBase & Record<string, unknown>, base: number): number =>
-  base + (spec.duration ?? 0) + (typeof spec['delay'] === 'number' ? spec['delay'] : 0);
+const injectLimitMs = (
+  fault: AnyFault,
+  spec: FaultSpecBase & Record<string, unknown>,
+  base: number,
+): number => base + (fault.injectBudgetMs !== undefined ? fault.injectBudgetMs(spec) : (spec.duration ?? 0));
 
 class StepTimeout extends Error {
   override name = 'StepTimeout';
@@ -67,8 +72,10 @@ export class FaultTimeline {
 
   constructor(o: FaultTimelineOptions) {
     this.#o = o;
+    const registry = o.faults ?? FAULTS;
     this.#entries = o.specs.map((spec, i) => {
-      const fault = FAULTS[spec.kind]!;
+      const fault = registry.get(spec.kind);
+      if (fault === undefined) throw new Error(`no fault kind is named ${JSON.stringify(spec.kind)}`);
       // A repeating fault's occurrences carry their own id and say which one they are.
       const id = typeof spec['id'] === 'string' ? spec['id'] : `${spec.kind}#${i}`;
       const occ = spec['occurrence'] as { n: number; of: number } | undefined;
@@ -177,7 +184,7 @@ export class FaultTimeline {
     try {
       e.active = await within(
         injecting,
-        injectLimitMs(e.spec, this.#o.limits?.injectMs ?? STEP_LIMIT_MS),
+        injectLimitMs(e.fault, e.spec, this.#o.limits?.injectMs ?? STEP_LIMIT_MS),
         'the inject',
       );
       e.state = 'active';

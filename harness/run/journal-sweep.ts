@@ -55,7 +55,7 @@ export const openFaults = (lines: readonly JournalLine[]): Open[] => {
 const sweepOne = async (
   path: string,
   lines: JournalLine[],
-  faults: Readonly<Record<string, AnyFault>>,
+  faults: ReadonlyMap<string, AnyFault>,
 ): Promise<SweptJournal> => {
   const first = lines[0];
   const owner = first?.type === 'owner' ? first : undefined;
@@ -63,10 +63,10 @@ const sweepOne = async (
   // Heals run in reverse order of injection, as they would have.
   for (const o of openFaults(lines).reverse()) {
     const f: SweptFault = { id: o.id, kind: o.kind, label: o.label, actions: [] };
-    const recover = faults[o.kind]?.recover;
-    if (o.hasActive && recover !== undefined) {
+    const fault = faults.get(o.kind);
+    if (o.hasActive && fault?.recover !== undefined) {
       try {
-        f.actions = await recover(o.active);
+        f.actions = await fault.recover(o.active);
       } catch (e) {
         f.error = (e as Error).message;
       }
@@ -81,7 +81,7 @@ const describeOwner = (o: JournalOwner | undefined): string =>
 
 // Sweeps every journal whose owner is dead; live runs' journals are left alone.
 export const sweepJournals = async (
-  o: { dir?: string; faults?: Readonly<Record<string, AnyFault>> } = {},
+  o: { dir?: string; faults?: ReadonlyMap<string, AnyFault> } = {},
 ): Promise<SweepResult> => {
   const dir = o.dir ?? journalDir();
   const faults = o.faults ?? FAULTS;

@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
 import { sleep, viaOf } from '../../faults/common.ts';
+import { FAULTS } from '../../faults/index.ts';
 import { startNetworkProxy } from '../../faults/network/start.ts';
 import { type NetworkProxy, NetworkProxyError } from '../../faults/network/types.ts';
 import { HISTORY_VERSION, type Phase } from '../../model/history.ts';
@@ -24,6 +25,7 @@ import { spawnGuarded } from '../target/spawned.ts';
 import { type RunningTarget, TargetStartError } from '../target/types.ts';
 import { Watchdog } from '../target/watchdog.ts';
 import { VERSION } from '../version.ts';
+import { settleMs } from '../checks/index.ts';
 import { FaultTimeline } from './fault-timeline.ts';
 import { Journal } from './journal.ts';
 import { sweepJournals } from './journal-sweep.ts';
@@ -178,7 +180,7 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
     });
     // Network faults act on a proxy in front of the target; readiness was probed straight, load and
     // the run's probe go through the proxy.
-    if (suite.faults.some((f) => f.kind === 'network')) {
+    if (suite.faults.some((f) => FAULTS.get(f.kind)?.needsProxy === true)) {
       try {
         proxy = await startNetworkProxy({
           target: { host: running.host, port: running.port },
@@ -270,7 +272,7 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
     await timeline.healAll();
 
     phase('settle');
-    await sleep(suite.checks['handles.noLeak']?.settle ?? suite.observe.interval, signal);
+    await sleep(settleMs(suite.checks) ?? suite.observe.interval, signal);
     phase('final');
     await sampling;
     await observe();

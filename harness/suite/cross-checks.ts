@@ -7,13 +7,14 @@ import { FAULTS } from '../../faults/index.ts';
 import { parseDuration } from '../../model/duration.ts';
 import { hostBlockProblems } from './host-schema.ts';
 
-// Faults that act on a host worker (so not on a forwarding route).
-const WORKER_FAULTS = new Set(['recycle', 'cpu-spike', 'slow-activation', 'pause', 'kill']);
-
 export type RawIssue = { path: (string | number)[]; message: string; key?: boolean };
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// The fault kind a raw fault names, if any.
+const faultOf = (f: Record<string, unknown>) =>
+  typeof f['kind'] === 'string' ? FAULTS.get(f['kind']) : undefined;
 
 // Whether a host name or IP literal is loopback without resolving it.
 const loopbackName = (host: string): boolean => host === 'localhost' || isLoopbackIp(host);
@@ -105,7 +106,7 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
   }
   // A network fault acts on a proxy in front of the target, which only relative vias go through.
   const faults = raw['faults'];
-  if (Array.isArray(faults) && faults.some((f) => isObj(f) && f['kind'] === 'network')) {
+  if (Array.isArray(faults) && faults.some((f) => isObj(f) && faultOf(f)?.needsProxy === true)) {
     const probeVia = isObj(raw['probe']) ? raw['probe']['via'] : undefined;
     const readyVia = isObj(target) && isObj(target['ready']) ? target['ready']['via'] : undefined;
     const routed: [(string | number)[], unknown][] = [...vias];
@@ -122,7 +123,7 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
   if (Array.isArray(raw['faults']) && targetKind !== undefined) {
     raw['faults'].forEach((f, i) => {
       if (!isObj(f) || typeof f['kind'] !== 'string') return;
-      const fault = FAULTS[f['kind']];
+      const fault = FAULTS.get(f['kind']);
       if (fault?.checkTarget === undefined) return;
       const parsed = fault.schema.safeParse(f);
       if (!parsed.success) return;
@@ -144,7 +145,7 @@ export const crossChecks = (raw: unknown): RawIssue[] => {
           path: ['faults', i, 'path'],
           message: `expected one of the host's service paths (${paths.join(', ')}), got ${JSON.stringify(f['path'])}`,
         });
-      } else if (forwarding.includes(f['path']) && WORKER_FAULTS.has(String(f['kind']))) {
+      } else if (forwarding.includes(f['path']) && faultOf(f)?.actsOnWorker === true) {
         // A forwarding route has no worker to recycle, burn, slow, stop or kill.
         issues.push({
           path: ['faults', i, 'path'],

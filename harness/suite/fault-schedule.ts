@@ -38,12 +38,5 @@ export const faultSchedule = (suite: ParsedSuite): ScheduledFault[] => {
 // shape, its stages scaled), for `run --duration`.
 export const withLoadDuration = (suite: ParsedSuite, ms: number): ParsedSuite => ({
   ...suite,
-  load: suite.load.map((l): LoadSpec => {
-    if (l.model !== 'ramping-arrival-rate') return { ...l, duration: ms };
-    const k = ms / loadLengthMs(l);
-    return {
-      ...l,
-      stages: l.stages.map((s) => ({ ...s, duration: Math.max(1, Math.round(s.duration * k)) })),
-    };
-  }),
+  load: suite.load.map((l) => modelOf(l).withDuration(l, ms) as LoadSpec),
 });

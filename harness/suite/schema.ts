@@ -1,142 +1,28 @@
 // The suite file: one schema is both the validator and the source of schema/suite.schema.json.
 
 import * as z from 'zod';
-import { FAULTS } from '../../faults/index.ts';
+import { FAULT_KINDS, FAULT_LIST } from '../../faults/index.ts';
+import { schemasOf } from '../../model/plugin.ts';
 import type { FaultSpecBase } from '../../faults/types.ts';
 import type { TargetKind } from '../../model/history.ts';
-import { OPERATIONS } from '../../protocol/index.ts';
-import {
-  bool,
-  duration,
-  fraction,
-  list,
-  nonNegativeInt,
-  oneOf,
-  positiveDuration,
-  positiveInt,
-  positiveNumber,
-  record,
-  text,
-} from '../../model/fields.ts';
+import { bool, list, nonNegativeInt, oneOf, positiveDuration, record, text } from '../../model/fields.ts';
+import { orList } from '../../model/format.ts';
+import { checksSchema } from '../checks/index.ts';
+import { MODEL_LIST, MODELS } from '../load/models/index.ts';
+import { via } from '../load/load-fields.ts';
 import { hostSchema } from './host-schema.ts';
 
-// A via: a path resolved against the target (/orders) or a whole net.tcp URL.
-const via = z
-  .string({ error: 'a path such as /orders, or a net.tcp:// URL' })
-  .regex(/^(\/\S*|net\.tcp:\/\/\S+)$/, { error: 'a path such as /orders, or a net.tcp:// URL' })
-  .meta({ description: 'a path such as /orders, or a net.tcp:// URL' });
-
-// A SOAP call to a real WCF service, instead of the reference host's operation messages.
-const soapCall = record(
-  {
-    operation: text('the operation name (for example Echo)'),
-    params: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
-        error: 'the operation parameters by name: { text: hello }',
-      })
-      .meta({ description: 'the operation parameters by name: { text: hello }' })
-      .default({}),
-    contract: text(
-      'the service contract name (for the default action {namespace}{contract}/{operation})',
-    ).optional(),
-    namespace: text('the contract namespace (default http://tempuri.org/)').optional(),
-    action: text('the SOAP action, when not the default').optional(),
-    encoding: oneOf(['binary-session', 'soap12']).default('binary-session'),
-    to: text(
-      'the To address (default: the via; a service behind a forwarding route wants its own address)',
-    ).optional(),
-  },
-  'a SOAP call: { operation, params, contract, namespace, action, encoding, to }',
-);
-
-const session = record(
-  {
-    calls: nonNegativeInt('a number of calls per session (0 or more)').default(1),
-    payload: nonNegativeInt('a payload size in bytes').default(64),
-    operation: oneOf(OPERATIONS).default('echo'),
-    // For sleep and cpu: how long the host sleeps or burns per call.
-    arg: duration('how long sleep sleeps and cpu burns').prefault('0ms'),
-    encoding: text('an encoding: binary-session, soap12, soap11, binary, or a content type').default(
-      'binary-session',
-    ),
-    openTimeout: positiveDuration('the open timeout').prefault('5s'),
-    callTimeout: positiveDuration('the call timeout').prefault('5s'),
-    think: duration('the pause between calls').prefault('0ms'),
-    soap: soapCall.optional(),
-  },
-  'a session: { calls, payload, operation, arg, encoding, openTimeout, callTimeout, think, soap }',
-).prefault({});
-
-const loadCommon = {
-  name: text('a name for this load'),
-  client: oneOf(['nettcp']).default('nettcp'),
-  via,
-  startAt: duration('when this load starts, from the start of load').prefault('0s'),
-  session,
-};
-
-const stage = record(
-  {
-    target: z
-      .number({ error: 'a target rate in sessions per second (0 or more)' })
-      .nonnegative({ error: 'a target rate in sessions per second (0 or more)' })
-      .meta({ description: 'a target rate in sessions per second (0 or more)' }),
-    duration: positiveDuration('how long the ramp to the target takes'),
-  },
-  'a stage: { target: RATE, duration: DURATION }',
-);
-
-const maxSessions = positiveInt('a positive cap on sessions in flight; starts beyond it are dropped').default(
-  1000,
-);
-
 const load = z
-  .discriminatedUnion(
-    'model',
-    [
-      record(
-        {
-          ...loadCommon,
-          model: z.literal('constant-arrival-rate'),
-          rate: positiveNumber('a positive number of sessions per second'),
-          duration: positiveDuration('how long the load runs'),
-          maxSessions,
-        },
-        'an open load: { name, via, model: constant-arrival-rate, rate, duration, session }',
-      ),
-      record(
-        {
-          ...loadCommon,
-          model: z.literal('ramping-arrival-rate'),
-          startRate: z
-            .number({ error: 'a start rate in sessions per second (0 or more)' })
-            .nonnegative({ error: 'a start rate in sessions per second (0 or more)' })
-            .default(0),
-          stages: list(stage, 'a list of stages, each { target, duration }', 1),
-          maxSessions,
-        },
-        'a ramping load: { name, via, model: ramping-arrival-rate, startRate, stages, session }',
-      ),
-      record(
-        {
-          ...loadCommon,
-          model: z.literal('constant-sessions'),
-          sessions: positiveInt('a positive number of concurrent sessions'),
-          duration: positiveDuration('how long the load runs'),
-        },
-        'a closed load: { name, via, model: constant-sessions, sessions, duration, session }',
-      ),
-    ],
-    { error: 'a load model: constant-arrival-rate, ramping-arrival-rate or constant-sessions' },
-  )
+  .discriminatedUnion('model', schemasOf(MODEL_LIST), {
+    error: `a load model: ${orList([...MODELS.keys()])}`,
+  })
   .meta({ description: 'a load: { name, via, model, ... }' });
 
-const faultSchemas = Object.values(FAULTS).map((f) => f.schema) as unknown as [z.ZodObject, ...z.ZodObject[]];
 const fault = z
-  .discriminatedUnion('kind', faultSchemas, {
-    error: `a fault kind: ${Object.keys(FAULTS).join(', ')}`,
+  .discriminatedUnion('kind', schemasOf(FAULT_LIST), {
+    error: `a fault kind: ${FAULT_KINDS.join(', ')}`,
   })
-  .meta({ description: `a fault: { kind, at, ... }; kinds: ${Object.keys(FAULTS).join(', ')}` });
+  .meta({ description: `a fault: { kind, at, ... }; kinds: ${FAULT_KINDS.join(', ')}` });
 
 const command = record(
   {
@@ -189,49 +75,6 @@ const target = z
   .meta({
     description: 'the target: { host } for the built-in reference host, or { command, port } for any program',
   });
-
-const checks = record(
-  {
-    'listener.responsive': record(
-      { maxGap: positiveDuration('the longest allowed gap without a successful probe') },
-      '{ maxGap: DURATION }',
-    ).optional(),
-    'handles.noLeak': record(
-      {
-        tolerance: nonNegativeInt('how many fds above the warm baseline are tolerated').default(2),
-        settle: duration('the wait after load before the final count').prefault('3s'),
-      },
-      '{ tolerance: N, settle: DURATION }',
-    ).optional(),
-    'sessions.errorRate': record(
-      {
-        max: fraction('the highest allowed share of failed sessions, from 0 to 1'),
-        countDropped: bool('whether sessions that could not start count as errors').default(true),
-      },
-      '{ max: FRACTION }',
-    ).optional(),
-    latency: record(
-      {
-        p50: positiveDuration('the p50 limit').optional(),
-        p90: positiveDuration('the p90 limit').optional(),
-        p99: positiveDuration('the p99 limit').optional(),
-        max: positiveDuration('the max limit').optional(),
-        phase: oneOf(['all', 'baseline', 'faults', 'recovery']).default('all'),
-        metric: oneOf(['session', 'call']).default('session'),
-      },
-      '{ p50, p90, p99, max, phase: all | baseline | faults | recovery, metric: session | call }',
-    ).optional(),
-    'throughput.min': record(
-      {
-        rate: positiveNumber('the lowest allowed rate of successful sessions per second'),
-        window: positiveDuration('the window the rate is measured over').prefault('1s'),
-        phase: oneOf(['all', 'baseline', 'faults', 'recovery']).default('all'),
-      },
-      '{ rate: N, window: DURATION, phase }',
-    ).optional(),
-  },
-  'checks by name: listener.responsive, handles.noLeak, sessions.errorRate, latency, throughput.min',
-).prefault({});
 
 const expect = z
   .union(
@@ -301,7 +144,7 @@ export const suiteSchema = record(
       'observers: { interval }',
     ).prefault({}),
     drain: positiveDuration('how long sessions in flight may finish after load stops').prefault('5s'),
-    checks,
+    checks: checksSchema.prefault({}),
     expect,
     variants: list(variant, 'a list of variants, each { name, set }').optional(),
   },
@@ -313,7 +156,7 @@ export type ParsedSuite = z.output<typeof suiteSchema>;
 export type LoadSpec = ParsedSuite['load'][number];
 // Each fault's own schema checked its fields; the union only knows the fields they share.
 export type FaultSpec = FaultSpecBase & Record<string, unknown>;
-export type ChecksSpec = ParsedSuite['checks'];
+export type { ChecksSpec } from '../checks/index.ts';
 export type TargetSpec = ParsedSuite['target'];
 
 // What kind of target a suite runs against.

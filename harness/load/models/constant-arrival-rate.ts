@@ -1,14 +1,29 @@
 // constant-arrival-rate (open): sessions start at a fixed rate whatever the target does; a session that
 // cannot start because maxSessions are in flight is dropped, and lateness counts as latency.
 
-import type { LoadSpec } from '../../suite/schema.ts';
+import * as z from 'zod';
+import { positiveDuration, positiveNumber, record } from '../../../model/fields.ts';
+import { loadFields, maxSessions } from '../load-fields.ts';
 import type { LoadModel } from './types.ts';
 
-type Spec = Extract<LoadSpec, { model: 'constant-arrival-rate' }>;
+const schema = record(
+  {
+    ...loadFields,
+    model: z.literal('constant-arrival-rate'),
+    rate: positiveNumber('a positive number of sessions per second'),
+    duration: positiveDuration('how long the load runs'),
+    maxSessions,
+  },
+  'an open load: { name, via, model: constant-arrival-rate, rate, duration, session }',
+);
 
 export const constantArrivalRate = {
   name: 'constant-arrival-rate',
+  schema,
+  describe: (spec) => `constant-arrival-rate ${spec.rate} sessions/s`,
   durationMs: (spec) => spec.duration,
+  withDuration: (spec, ms) => ({ ...spec, duration: ms }),
+  maxInFlight: (spec) => spec.maxSessions,
   run: async (spec, start, ctx) => {
     const interval = 1000 / spec.rate;
     const end = start + spec.duration;
@@ -21,4 +36,4 @@ export const constantArrivalRate = {
       void ctx.launch(at);
     }
   },
-} satisfies LoadModel<Spec>;
+} satisfies LoadModel<typeof schema>;

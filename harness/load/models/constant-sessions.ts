@@ -1,14 +1,27 @@
 // constant-sessions (closed): N lanes, each starting its next session when the last one ends.
 // A closed model slows down with the target, so its latency is its own: intended = actual start.
 
-import type { LoadSpec } from '../../suite/schema.ts';
+import * as z from 'zod';
+import { positiveDuration, positiveInt, record } from '../../../model/fields.ts';
+import { loadFields } from '../load-fields.ts';
 import type { LoadModel } from './types.ts';
 
-type Spec = Extract<LoadSpec, { model: 'constant-sessions' }>;
+const schema = record(
+  {
+    ...loadFields,
+    model: z.literal('constant-sessions'),
+    sessions: positiveInt('a positive number of concurrent sessions'),
+    duration: positiveDuration('how long the load runs'),
+  },
+  'a closed load: { name, via, model: constant-sessions, sessions, duration, session }',
+);
 
 export const constantSessions = {
   name: 'constant-sessions',
+  schema,
+  describe: (spec) => `constant-sessions ${spec.sessions} at once`,
   durationMs: (spec) => spec.duration,
+  withDuration: (spec, ms) => ({ ...spec, duration: ms }),
   run: async (spec, start, ctx) => {
     const end = start + spec.duration;
     await ctx.sleepUntil(start);
@@ -18,4 +31,4 @@ export const constantSessions = {
       }),
     );
   },
-} satisfies LoadModel<Spec>;
+} satisfies LoadModel<typeof schema>;

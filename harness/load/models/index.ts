@@ -1,16 +1,15 @@
 // The load models, under the names suites use.
 
-import type { LoadSpec } from '../../suite/schema.ts';
+import { byName } from '../../../model/plugin.ts';
 import { constantArrivalRate } from './constant-arrival-rate.ts';
 import { constantSessions } from './constant-sessions.ts';
 import { rampingArrivalRate } from './ramping-arrival-rate.ts';
-import type { LoadModel } from './types.ts';
+import type { AnyModel } from './types.ts';
 
-const MODELS = {
-  'constant-arrival-rate': constantArrivalRate,
-  'ramping-arrival-rate': rampingArrivalRate,
-  'constant-sessions': constantSessions,
-};
+export const MODEL_LIST = [constantArrivalRate, rampingArrivalRate, constantSessions] as const;
 
-// The model of a load spec.
-export const modelOf = (spec: LoadSpec): LoadModel => MODELS[spec.model];
+// Every model by name.
+export const MODELS: ReadonlyMap<string, AnyModel> = byName<AnyModel>(MODEL_LIST);
+
+// The model of a load spec (validated, so its model exists).
+export const modelOf = (spec: { model: string }): AnyModel => MODELS.get(spec.model)!;

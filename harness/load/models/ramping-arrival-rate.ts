@@ -1,10 +1,38 @@
 // ramping-arrival-rate (open): the start rate moves linearly through stages, k6-style; each arrival's
 // time is solved exactly from the area under the rate curve, so a ramp has no step artefacts.
 
-import type { LoadSpec } from '../../suite/schema.ts';
+import * as z from 'zod';
+import { formatDuration } from '../../../model/duration.ts';
+import { list, positiveDuration, record } from '../../../model/fields.ts';
+import { loadFields, maxSessions } from '../load-fields.ts';
 import type { LoadModel } from './types.ts';
 
-type Spec = Extract<LoadSpec, { model: 'ramping-arrival-rate' }>;
+const stage = record(
+  {
+    target: z
+      .number({ error: 'a target rate in sessions per second (0 or more)' })
+      .nonnegative({ error: 'a target rate in sessions per second (0 or more)' })
+      .meta({ description: 'a target rate in sessions per second (0 or more)' }),
+    duration: positiveDuration('how long the ramp to the target takes'),
+  },
+  'a stage: { target: RATE, duration: DURATION }',
+);
+
+const schema = record(
+  {
+    ...loadFields,
+    model: z.literal('ramping-arrival-rate'),
+    startRate: z
+      .number({ error: 'a start rate in sessions per second (0 or more)' })
+      .nonnegative({ error: 'a start rate in sessions per second (0 or more)' })
+      .default(0),
+    stages: list(stage, 'a list of stages, each { target, duration }', 1),
+    maxSessions,
+  },
+  'a ramping load: { name, via, model: ramping-arrival-rate, startRate, stages, session }',
+);
+
+const lengthMs = (spec: z.output<typeof schema>): number => spec.stages.reduce((n, s) => n + s.duration, 0);
 
 // Arrival times (ms from the start) for a rate that ramps linearly within each stage.
 export const rampArrivals = function* (
@@ -34,7 +62,19 @@ export const rampArrivals = function* (
 
 export const rampingArrivalRate = {
   name: 'ramping-arrival-rate',
-  durationMs: (spec) => spec.stages.reduce((n, s) => n + s.duration, 0),
+  schema,
+  describe: (spec) =>
+    `ramping-arrival-rate from ${spec.startRate}/s: ${spec.stages.map((x) => `${x.target}/s over ${formatDuration(x.duration)}`).join(', ')}`,
+  durationMs: lengthMs,
+  // The ramp keeps its shape, its stages scaled.
+  withDuration: (spec, ms) => {
+    const k = ms / lengthMs(spec);
+    return {
+      ...spec,
+      stages: spec.stages.map((s) => ({ ...s, duration: Math.max(1, Math.round(s.duration * k)) })),
+    };
+  },
+  maxInFlight: (spec) => spec.maxSessions,
   run: async (spec, start, ctx) => {
     for (const offset of rampArrivals(spec.startRate, spec.stages)) {
       const at = start + offset;
@@ -45,4 +85,4 @@ export const rampingArrivalRate = {
       void ctx.launch(at);
     }
   },
-} satisfies LoadModel<Spec>;
+} satisfies LoadModel<typeof schema>;

@@ -1,6 +1,8 @@
-// The shape of a load model: given its spec, it decides when sessions start.
+// The shape of a load model: its schema (the load's fields), how it reads in a plan, how long it runs,
+// and, given its spec, when sessions start.
 
-import type { LoadSpec } from '../../suite/schema.ts';
+import type * as z from 'zod';
+import type { Plugin } from '../../../model/plugin.ts';
 
 export type ModelContext = {
   // Run time now (ms since the run started).
@@ -14,11 +16,17 @@ export type ModelContext = {
   stopped(): boolean;
 };
 
-export type LoadModel<Spec extends LoadSpec = LoadSpec> = {
-  name: Spec['model'];
+export type LoadModel<S extends z.ZodObject = z.ZodObject> = Plugin<S> & {
   // Schedules sessions from `start` (run time) until the model's duration ends or the run stops; resolves
   // when scheduling is over (sessions may still be in flight).
-  run(spec: Spec, start: number, ctx: ModelContext): Promise<void>;
-  // How long the model runs (ms), for plans and progress.
-  durationMs(spec: Spec): number;
+  run(spec: z.output<S>, start: number, ctx: ModelContext): Promise<void>;
+  // How long the model runs (ms), for plans, progress and the fault schedule.
+  durationMs(spec: z.output<S>): number;
+  // The spec made to run `ms` instead (run --duration): constant models run for it, a ramp keeps its shape.
+  withDuration(spec: z.output<S>, ms: number): z.output<S>;
+  // Open models: how many sessions may be in flight before new ones are dropped.
+  maxInFlight?(spec: z.output<S>): number;
 };
+
+// A model of any kind, as the registry holds it.
+export type AnyModel = LoadModel;
