@@ -56,7 +56,7 @@ export const problemsOf = (target: string, faults: string[]): string[] => {
 };
 
 // The suite's faults as the timeline gets them.
-export const specsOf = (s: ParsedSuite): Spec[] => s.faults as Spec[];
+export const specsOf = (s: ParsedSuite): Spec[] => s.faults;
 
 export type Started = { target: RunningTarget; watchdog: Watchdog; events: Record<string, unknown>[] };
 
