@@ -12,10 +12,17 @@ import { seededRandom } from '../load/random.ts';
 import type { Watchdog } from '../target/watchdog.ts';
 import type { Journal } from './journal.ts';
 
+// A fault as the timeline runs it: a validated spec, with its id and occurrence when scheduled by the suite.
+export type TimelineSpec = FaultSpecBase & {
+  id?: string;
+  name?: string;
+  occurrence?: { n: number; of: number };
+} & Record<string, unknown>;
+
 type Entry = {
   id: string;
   fault: AnyFault;
-  spec: FaultSpecBase & Record<string, unknown>;
+  spec: TimelineSpec;
   label: string;
   timers: NodeJS.Timeout[];
   active?: unknown;
@@ -28,7 +35,7 @@ export type FaultTimelineOptions = {
   faults?: ReadonlyMap<string, AnyFault>;
   // How long an inject (beyond its spec's duration and delay) and a heal may take; tests shorten them.
   limits?: { injectMs?: number; healMs?: number };
-  specs: readonly (FaultSpecBase & Record<string, unknown>)[];
+  specs: readonly TimelineSpec[];
   target: FaultTarget;
   history: HistoryWriter;
   watchdog: Watchdog;
@@ -77,9 +84,9 @@ export class FaultTimeline {
       const fault = registry.get(spec.kind);
       if (fault === undefined) throw new Error(`no fault kind is named ${JSON.stringify(spec.kind)}`);
       // A repeating fault's occurrences carry their own id and say which one they are.
-      const id = typeof spec['id'] === 'string' ? spec['id'] : `${spec.kind}#${i}`;
-      const occ = spec['occurrence'] as { n: number; of: number } | undefined;
-      const label = typeof spec['name'] === 'string' ? spec['name'] : fault.describe(spec);
+      const id = spec.id ?? `${spec.kind}#${i}`;
+      const occ = spec.occurrence;
+      const label = spec.name ?? fault.describe(spec);
       return {
         id,
         fault,

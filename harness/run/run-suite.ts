@@ -1,36 +1,18 @@
-// The run loop: start the target, wait until it answers, take a baseline, run load with the fault
-// timeline while observers sample, drain, settle, observe once more, stop everything, judge.
-// Every exit path (success, failure, exception, interrupt) heals faults and stops the target.
+// The run loop: open the run, start the target and wait until it answers, put a proxy in front when a
+// fault needs one, start the observers, drive load with the fault timeline, then finish: stop
+// everything, judge, write reports. Every exit path (success, failure, exception, interrupt) heals
+// faults and stops the target.
 
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
-import { sleep, viaOf } from '../../faults/common.ts';
-import { FAULTS } from '../../faults/index.ts';
-import { startNetworkProxy } from '../../faults/network/start.ts';
-import { type NetworkProxy, NetworkProxyError } from '../../faults/network/types.ts';
-import { HISTORY_VERSION, type Phase } from '../../model/history.ts';
-import { HistoryWriter } from '../history/writer.ts';
-import { freshSeed } from '../load/random.ts';
-import { LoadRunner } from '../load/runner.ts';
-import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../observe/generator-health.ts';
-import { ListenerProber, waitReady } from '../observe/probe.ts';
-import { TargetSampler } from '../observe/target-sampler.ts';
-import { faultSchedule } from '../suite/fault-schedule.ts';
-import { targetKindOf } from '../suite/schema.ts';
+import { INVALID, type RunResult } from '../../model/result.ts';
+import type { HistoryWriter } from '../history/writer.ts';
 import type { SuiteRun } from '../suite/variants.ts';
-import { startCommandTarget } from '../target/command-target.ts';
-import { startHostTarget } from '../target/host-target.ts';
-import { spawnGuarded } from '../target/spawned.ts';
-import { type RunningTarget, TargetStartError } from '../target/types.ts';
-import { Watchdog } from '../target/watchdog.ts';
-import { VERSION } from '../version.ts';
-import { settleMs } from '../checks/index.ts';
-import { FaultTimeline } from './fault-timeline.ts';
-import { Journal } from './journal.ts';
-import { sweepJournals } from './journal-sweep.ts';
-import { INVALID, type Invalid, type InvalidCode, type RunResult } from '../../model/result.ts';
-import { judgeRun } from './judge.ts';
+import { invalidate, log, type RunContext } from './context.ts';
+import { driveLoad } from './drive-load.ts';
+import { finishRun } from './finish.ts';
+import { startObservers } from './observe.ts';
+import { openJournal, openRun } from './open-run.ts';
+import { startProxy } from './start-proxy.ts';
+import { awaitReady, startTarget } from './start-target.ts';
 
 export type RunOptions = {
   outDir: string;
@@ -45,301 +27,24 @@ export type RunOptions = {
   onSweep?: (lines: string[]) => void;
 };
 
-// A via as a dial target. With a network proxy, relative vias dial the proxy (their via still names
-// the target, as a transparent proxy's clients would); absolute vias dial what they name.
-const resolveVia = (via: string, target: RunningTarget, proxy?: NetworkProxy): NetTcpTarget => {
-  const url = via.startsWith('/') ? viaOf(target, via) : via;
-  const u = new URL(url);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  return {
-    host,
-    port: u.port === '' ? 808 : Number(u.port),
-    path: u.pathname,
-    via: url,
-    // Relative vias dial the target itself; absolute ones were checked to be loopback (or allowed).
-    ip: via.startsWith('/') ? target.host : host === 'localhost' ? '127.0.0.1' : host,
-    ...(proxy !== undefined && via.startsWith('/') ? { ip: proxy.host, port: proxy.port } : {}),
-  };
+// The phases between opening and finishing; each returns early (the run invalid or interrupted) when
+// the next cannot go on.
+const runPhases = async (ctx: RunContext, o: RunOptions): Promise<void> => {
+  await openJournal(ctx, o.onSweep);
+  const target = await startTarget(ctx);
+  if (target === undefined || !(await awaitReady(ctx, target))) return;
+  if (!(await startProxy(ctx, target))) return;
+  const observers = startObservers(ctx, target);
+  await driveLoad(ctx, target, observers);
 };
 
-export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOptions): Promise<RunResult> => {
-  const seed = o.seed ?? suite.seed ?? freshSeed();
-  const dir = join(o.outDir, suite.name);
-  await mkdir(dir, { recursive: true });
-  const h = new HistoryWriter(
-    {
-      version: HISTORY_VERSION,
-      suite: suite.name,
-      file,
-      text,
-      seed,
-      startedAt: new Date().toISOString(),
-      tool: {
-        name: 'nettcp-chaos',
-        version: VERSION,
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-      },
-    },
-    join(dir, 'history.ndjson'),
-  );
-  o.onHistory?.(h);
-  const log = (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) =>
-    h.append({
-      t: h.now(),
-      kind: 'log',
-      level,
-      source: 'harness',
-      message,
-      ...(data === undefined ? {} : { data }),
-    });
-  const phase = (p: Phase) => h.append({ t: h.now(), kind: 'phase', phase: p });
-
-  const started = performance.now();
-  const signal = o.signal;
-  let invalid: Invalid | undefined;
-  const invalidate = (code: InvalidCode, message: string): void => {
-    invalid ??= { code, message };
-  };
-  // Set once the run starts tearing down: the target exiting then is expected.
-  let stopping = false;
-  let target: RunningTarget | undefined;
-  let timeline: FaultTimeline | undefined;
-  let journal: Journal | undefined;
-  let prober: ListenerProber | undefined;
-  let runner: LoadRunner | undefined;
-  let proxy: NetworkProxy | undefined;
-  let tick: NodeJS.Timeout | undefined;
-  const generator = new GeneratorHealth();
-  const watchdog = await Watchdog.start();
+export const runSuite = async (run: SuiteRun, o: RunOptions): Promise<RunResult> => {
+  const ctx = await openRun(run, o);
   try {
-    // What a crashed run left open is healed first; then this run's own journal.
-    const sweep = await sweepJournals();
-    for (const line of sweep.lines) log(sweep.healed > 0 ? 'warn' : 'info', line, { sweep: sweep.journals });
-    o.onSweep?.(sweep.lines);
-    journal = await Journal.open(suite.name);
-    phase('starting');
-    for (const n of notes ?? []) log('info', n);
-    const t = suite.target;
-    // A line the target printed, or an event the host reported.
-    const targetLog = (level: 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) =>
-      h.append({ t: h.now(), kind: 'log', level, source: 'target', message, data });
-    const onOutput = (line: string, stream: 'stdout' | 'stderr') => targetLog('info', line, { stream });
-    try {
-      target =
-        t.host !== undefined
-          ? await startHostTarget(t.host, {
-              watchdog,
-              startTimeoutMs: t.ready.timeout,
-              onLog: (l) => targetLog(l.level, l.message, l.data),
-              onOutput,
-            })
-          : await startCommandTarget(t, { watchdog, onLine: onOutput });
-    } catch (e) {
-      if (!(e instanceof TargetStartError)) throw e;
-      invalidate(INVALID.TargetStart, e.message);
-      return await finish();
-    }
-    const running = target;
-    void running.exited.then((x) => {
-      if (!stopping)
-        log('error', `the target exited during the run (code ${x.code}, signal ${x.signal})`, { ...x });
-    });
-    const probeVia = suite.probe.via ?? t.ready.via ?? suite.load[0]!.via;
-    const probeTarget = resolveVia(probeVia, running);
-    const probeOptions = {
-      timeoutMs: suite.probe.timeout,
-      calls: suite.probe.calls,
-      allowRemote: suite.allowRemote,
-    };
-    const ready = await waitReady(
-      probeTarget,
-      t.ready.timeout,
-      probeOptions,
-      () => !running.running() || signal.aborted,
-    );
-    if (!ready.ready) {
-      if (signal.aborted) return await finish();
-      invalidate(
-        INVALID.TargetNotReady,
-        `the target never became ready: no probe session to ${probeTarget.via} succeeded within ${t.ready.timeout}ms` +
-          (ready.last === undefined ? '' : ` (last: ${ready.last.kind} during ${ready.last.stage})`) +
-          (running.running() ? '' : '; the target exited') +
-          `\nits last output:\n${running.lastLines().slice(-10).join('\n')}`,
-      );
-      return await finish();
-    }
-    phase('ready');
-    h.append({
-      t: h.now(),
-      kind: 'ready',
-      ms: Math.round(ready.ms),
-      pid: running.pid,
-      host: running.host,
-      port: running.port,
-    });
-    // Network faults act on a proxy in front of the target; readiness was probed straight, load and
-    // the run's probe go through the proxy.
-    if (suite.faults.some((f) => FAULTS.get(f.kind)?.needsProxy === true)) {
-      try {
-        proxy = await startNetworkProxy({
-          target: { host: running.host, port: running.port },
-          spawn: (argv, so) => spawnGuarded(argv, { ...so, watchdog }),
-          onLine: (line, stream) => log(stream === 'stderr' ? 'warn' : 'info', `network proxy: ${line}`),
-          onExpired: (r) => log('warn', `network toxic ${r.name} expired on its own before its heal`, r),
-        });
-      } catch (e) {
-        if (!(e instanceof NetworkProxyError)) throw e;
-        invalidate(INVALID.ProxyStart, e.message);
-        return await finish();
-      }
-      log('info', `network proxy in front of the target on ${proxy.host}:${proxy.port}`, {
-        pid: proxy.pid,
-        host: proxy.host,
-        port: proxy.port,
-      });
-    }
-    const runProbeTarget = resolveVia(probeVia, running, proxy);
-
-    // Observers: target processes, the generator itself, load windows; and the listener probe.
-    const sampler = new TargetSampler(() => (running.running() ? running.pid : undefined), running.role);
-    let saturated = 0;
-    let sampling: Promise<void> | undefined;
-    const observe = async (): Promise<void> => {
-      const processes = await sampler.sample();
-      h.append({ t: h.now(), kind: 'sample', source: 'target', processes });
-    };
-    generator.start();
-    tick = setInterval(() => {
-      sampling ??= observe().finally(() => (sampling = undefined));
-      const g = generator.read();
-      h.append({ t: h.now(), kind: 'sample', source: 'generator', ...g });
-      saturated = g.cpuPercent >= SATURATED_CPU_PERCENT ? saturated + 1 : 0;
-      if (saturated >= SATURATED_SAMPLES && invalid === undefined) {
-        invalidate(
-          INVALID.GeneratorSaturated,
-          `the load generator was saturated (${Math.round(g.cpuPercent)}% of a core for ${saturated} samples in a row); its latencies would blame the target`,
-        );
-        log('error', invalid!.message);
-      }
-      runner?.emitWindows();
-    }, suite.observe.interval);
-    prober = new ListenerProber({
-      ...probeOptions,
-      target: runProbeTarget,
-      intervalMs: suite.probe.interval,
-      record: (e) => h.append(e),
-      now: () => h.now(),
-    });
-    prober.start();
-
-    // Baseline: a couple of quiet readings before load.
-    phase('baseline');
-    await sleep(suite.observe.interval * 2, signal);
-    await observe();
-
-    phase('load');
-    const loadStart = h.now();
-    runner = new LoadRunner({
-      loads: suite.load,
-      targetOf: (l) => resolveVia(l.via, running, proxy),
-      seed,
-      allowRemote: suite.allowRemote,
-      history: h,
-    });
-    timeline = new FaultTimeline({
-      specs: faultSchedule(suite),
-      target: running,
-      history: h,
-      watchdog,
-      seed,
-      signal,
-      network: proxy,
-      journal,
-    });
-    runner.start();
-    timeline.start(loadStart);
-    const stopLoad = () => runner?.stop(0);
-    signal.addEventListener('abort', () => void stopLoad(), { once: true });
-    await Promise.race([
-      runner.done,
-      new Promise((r) => signal.addEventListener('abort', r, { once: true })),
-    ]);
-
-    phase('drain');
-    await runner.stop(signal.aborted ? 0 : suite.drain);
-    runner.emitWindows();
-    await timeline.healAll();
-
-    phase('settle');
-    await sleep(settleMs(suite.checks) ?? suite.observe.interval, signal);
-    phase('final');
-    await sampling;
-    await observe();
-    return await finish();
+    await runPhases(ctx, o);
   } catch (e) {
-    log('error', `the run failed: ${(e as Error).message}`, { stack: String((e as Error).stack) });
-    invalidate(INVALID.HarnessFailed, `the harness failed: ${(e as Error).message}`);
-    return await finish();
-  } finally {
-    await cleanup();
+    log(ctx, 'error', `the run failed: ${(e as Error).message}`, { stack: String((e as Error).stack) });
+    invalidate(ctx, INVALID.HarnessFailed, `the harness failed: ${(e as Error).message}`);
   }
-
-  // Stops everything still running, in reverse order of starting. Safe to call twice.
-  async function cleanup(): Promise<void> {
-    stopping = true;
-    clearInterval(tick);
-    generator.stop();
-    await prober?.stop();
-    await runner?.stop(0);
-    await timeline?.healAll();
-    await proxy?.stop();
-    if (target?.running()) {
-      phase('stopping');
-      await target.stop();
-    }
-    // Removed when every fault healed; otherwise left for the next run's sweep.
-    journal?.close();
-    await watchdog.close();
-  }
-
-  async function finish(): Promise<RunResult> {
-    await cleanup();
-    const { verdicts, judgement, outcome, exitCode } = judgeRun(h.history, suite, {
-      ...(invalid === undefined ? {} : { invalid }),
-      interrupted: signal.aborted,
-    });
-    // The outcome goes into the history too, so `report DIR` can render the run from it alone.
-    h.append({
-      t: h.now(),
-      kind: 'outcome',
-      outcome,
-      exitCode,
-      ...(invalid === undefined ? {} : { invalid }),
-    });
-    phase('done');
-    await h.close();
-    const result: RunResult = {
-      suite: suite.name,
-      file,
-      dir,
-      seed,
-      expect: suite.expect,
-      outcome,
-      exitCode,
-      ...(invalid === undefined ? {} : { invalid }),
-      judgement,
-      verdicts,
-      target: {
-        kind: targetKindOf(suite),
-        pid: target?.pid,
-        host: target?.host,
-        port: target?.port,
-      },
-      durationMs: performance.now() - started,
-      history: h.history,
-    };
-    await o.writeReports(result);
-    return result;
-  }
+  return finishRun(ctx, o.writeReports);
 };

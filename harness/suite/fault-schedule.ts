@@ -1,10 +1,12 @@
 // The fault schedule of a run: each fault once at its time, or again every `every` while load runs.
 // Each occurrence is a fault of its own (its own id, journal entry and heal), labelled "(2 of 5)".
 
+import type { FaultSpecBase } from '../../faults/types.ts';
 import { modelOf } from '../load/models/index.ts';
 import type { FaultSpec, LoadSpec, ParsedSuite } from './schema.ts';
 
-export type ScheduledFault = FaultSpec & {
+// A fault of the suite (duration is there on every kind, undefined on instant ones), scheduled.
+export type ScheduledFault = FaultSpec & FaultSpecBase & {
   // Unique within the run: kind#index, and /n for the n-th occurrence of a repeating fault.
   id: string;
   occurrence?: { n: number; of: number };
@@ -19,9 +21,9 @@ export const loadEndMs = (suite: ParsedSuite): number =>
 
 export const faultSchedule = (suite: ParsedSuite): ScheduledFault[] => {
   const end = loadEndMs(suite);
-  return (suite.faults as FaultSpec[]).flatMap((f, i): ScheduledFault[] => {
+  return suite.faults.flatMap((f, i): ScheduledFault[] => {
     const id = `${f.kind}#${i}`;
-    const every = typeof f['every'] === 'number' ? f['every'] : undefined;
+    const every = f.every;
     if (every === undefined) return [{ ...f, id }];
     const times: number[] = [];
     for (let at = f.at; at < end && times.length < 10_000; at += every) times.push(at);

@@ -3,7 +3,6 @@
 import * as z from 'zod';
 import { FAULT_KINDS, FAULT_LIST } from '../../faults/index.ts';
 import { schemasOf } from '../../model/plugin.ts';
-import type { FaultSpecBase } from '../../faults/types.ts';
 import type { TargetKind } from '../../model/history.ts';
 import { bool, list, nonNegativeInt, oneOf, positiveDuration, record, text } from '../../model/fields.ts';
 import { orList } from '../../model/format.ts';
@@ -154,8 +153,7 @@ export const suiteSchema = record(
 export type SuiteInput = z.input<typeof suiteSchema>;
 export type ParsedSuite = z.output<typeof suiteSchema>;
 export type LoadSpec = ParsedSuite['load'][number];
-// Each fault's own schema checked its fields; the union only knows the fields they share.
-export type FaultSpec = FaultSpecBase & Record<string, unknown>;
+export type FaultSpec = ParsedSuite['faults'][number];
 export type { ChecksSpec } from '../checks/index.ts';
 export type TargetSpec = ParsedSuite['target'];
 
