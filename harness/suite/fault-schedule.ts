@@ -6,11 +6,12 @@ import { modelOf } from '../load/models/index.ts';
 import type { FaultSpec, LoadSpec, ParsedSuite } from './schema.ts';
 
 // A fault of the suite (duration is there on every kind, undefined on instant ones), scheduled.
-export type ScheduledFault = FaultSpec & FaultSpecBase & {
-  // Unique within the run: kind#index, and /n for the n-th occurrence of a repeating fault.
-  id: string;
-  occurrence?: { n: number; of: number };
-};
+export type ScheduledFault = FaultSpec &
+  FaultSpecBase & {
+    // Unique within the run: kind#index, and /n for the n-th occurrence of a repeating fault.
+    id: string;
+    occurrence?: { n: number; of: number };
+  };
 
 // How long a load runs, from its startAt (its model knows).
 export const loadLengthMs = (l: LoadSpec): number => modelOf(l).durationMs(l);

@@ -1,0 +1,53 @@
+// The target names exactly one kind, with the fields that go with it: the host block's own cross-field
+// rules, a command's port (and {port} where port is auto).
+
+import { hostBlockProblems } from '../host-schema.ts';
+import { isObj, objAt, type RawIssue, type Rule, targetKindOfRaw } from './raw.ts';
+
+export const targetRules: Rule = (raw) => {
+  const target = objAt(raw, 'target');
+  if (target === undefined) return [];
+  const issues: RawIssue[] = [];
+  const hasHost = target['host'] !== undefined;
+  const hasCommand = target['command'] !== undefined;
+  if (hasHost && hasCommand)
+    issues.push({ path: ['target'], message: 'expected either host or command, not both' });
+  else if (!hasHost && !hasCommand)
+    issues.push({
+      path: ['target'],
+      message: 'expected host (the built-in reference host) or command (any program), got neither',
+    });
+  const kind = targetKindOfRaw(raw);
+  if (kind === 'host') {
+    for (const k of ['port', 'env', 'cwd', 'stop'] as const) {
+      if (target[k] !== undefined)
+        issues.push({
+          path: ['target', k],
+          message: `${k} goes with a command target, not the built-in host`,
+          key: true,
+        });
+    }
+    // A service runs a worker or forwards.
+    for (const p of hostBlockProblems(target['host']))
+      issues.push({ path: ['target', 'host', ...p.path], message: p.message, key: true });
+  }
+  if (kind === 'command') {
+    if (target['port'] === undefined)
+      issues.push({
+        path: ['target'],
+        message: 'expected port (auto, or the port the program listens on) with command',
+      });
+    const argv = target['command'];
+    const env = target['env'];
+    const usesPort =
+      (Array.isArray(argv) && argv.some((a) => typeof a === 'string' && a.includes('{port}'))) ||
+      (isObj(env) && Object.values(env).some((v) => typeof v === 'string' && v.includes('{port}')));
+    if (target['port'] === 'auto' && Array.isArray(argv) && !usesPort)
+      issues.push({
+        path: ['target', 'command'],
+        message:
+          'port: auto hands the program a free port as {port}, but no argument or env value contains {port}',
+      });
+  }
+  return issues;
+};
