@@ -1,5 +1,7 @@
 // The loopback guard: load goes only to loopback unless a suite or flag allows remote targets.
 
+import { CodedError } from '../protocol/index.ts';
+import { ClientErrorCode, type ClientErrorCodeValue } from './errors.ts';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
@@ -12,11 +14,11 @@ export const isLoopbackIp = (ip: string): boolean => {
 };
 
 // Thrown when a target resolves outside loopback and remote targets were not allowed.
-export class RemoteTargetError extends Error {
+export class RemoteTargetError extends CodedError<ClientErrorCodeValue> {
   override name = 'RemoteTargetError';
-  readonly code = 'ERR_REMOTE_TARGET';
   constructor(host: string, ip: string) {
     super(
+      ClientErrorCode.RemoteTarget,
       `${host} resolves to ${ip}, which is not loopback; load goes only to loopback unless remote targets are allowed ` +
         '(allowRemote: true in a suite, --allow-remote on the command line)',
     );

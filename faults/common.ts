@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import * as z from 'zod';
 import { describeFailure, openSession, resolveNetTcpUrl, sameTimeouts } from '../clients/nettcp/index.ts';
 import { duration, positiveDuration, text } from '../model/fields.ts';
+import { FaultError, FaultErrorCode } from './errors.ts';
 import type { FaultContext, TargetRestart } from './types.ts';
 
 // The fields of every fault: its kind, when it starts, and (for lasting faults) how long it lasts.
@@ -29,16 +30,7 @@ export const SIGNALS = [
   'SIGCONT',
 ] as const;
 
-// Why a fault could not act (no process to choose, a command the host refused, a target that went
-// away); recorded as the fault's error in the history, the run goes on.
-export class FaultError extends Error {
-  override name = 'FaultError';
-  readonly code: string;
-  constructor(code: string, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export { FaultError } from './errors.ts';
 
 // A percentage from 1 to 100.
 export const percent = (what: string) =>
@@ -47,7 +39,7 @@ export const percent = (what: string) =>
 // The net.tcp URL of a path on the target.
 export const viaOf = (target: { host?: string; port?: number }, path: string): string => {
   if (target.host === undefined || target.port === undefined)
-    throw new FaultError('FAULT_NO_ADDRESS', 'the target has no address to connect to');
+    throw new FaultError(FaultErrorCode.NoAddress, 'the target has no address to connect to');
   const h = target.host.includes(':') ? `[${target.host}]` : target.host;
   return `net.tcp://${h}:${target.port}${path}`;
 };

@@ -15,6 +15,7 @@ import { CLOCK_TICKS_PER_SECOND } from '../model/proc-stat.ts';
 import { list, nonNegativeInt, oneOf, positiveInt, urlPath } from '../model/fields.ts';
 import { FaultError, faultDuration, faultFields, percent, sleep } from './common.ts';
 import { cpuTicksOf, identify, type ProcessId, signalIfSame, stateOf, waitFor } from './processes.ts';
+import { FaultErrorCode } from './errors.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const BUSY = fileURLToPath(new URL('./busy-process.ts', import.meta.url));
@@ -126,7 +127,7 @@ const injectSystem = async (s: CpuSpikeSpec, ctx: FaultContext): Promise<SystemA
   const waiting: Promise<boolean>[] = [];
   for (let i = 0; i < (s.workers ?? 1); i++) {
     const { child, ready } = startBusy(s, reports);
-    if (child.pid === undefined) throw new FaultError('FAULT_SPAWN', 'could not start a busy process');
+    if (child.pid === undefined) throw new FaultError(FaultErrorCode.Spawn, 'could not start a busy process');
     ctx.safeguard({ action: 'kill-group', pgid: child.pid });
     children.push(child);
     waiting.push(ready);
@@ -139,7 +140,7 @@ const injectSystem = async (s: CpuSpikeSpec, ctx: FaultContext): Promise<SystemA
     for (const p of processes) await signalIfSame(p, 'SIGKILL');
     spikes.delete(token);
     throw new FaultError(
-      'FAULT_SPAWN',
+      FaultErrorCode.Spawn,
       `${ready.filter((r) => !r).length} of ${children.length} busy process(es) did not start` +
         (s.cpus === undefined ? '' : ` (is taskset installed, and CPUs ${s.cpus.join(',')} online?)`),
     );
@@ -177,7 +178,7 @@ const injectTarget = async (s: CpuSpikeSpec, ctx: FaultContext): Promise<TargetA
   const pid = status.routes?.find((r) => r.path === path)?.workerPid ?? null;
   const worker = pid === null ? undefined : await identify(pid);
   if (worker === undefined)
-    throw new FaultError('FAULT_NO_PROCESS', `no worker is registered for ${path} to burn CPU in`);
+    throw new FaultError(FaultErrorCode.NoProcess, `no worker is registered for ${path} to burn CPU in`);
   const ticksBefore = (await cpuTicksOf(worker)) ?? 0;
   const startedAt = Date.now();
   let token: string | undefined;

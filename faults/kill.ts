@@ -17,6 +17,7 @@ import {
   selectionTargetProblems,
   selectOf,
 } from './select.ts';
+import { FaultErrorCode } from './errors.ts';
 import type { Fault } from './types.ts';
 
 const schema = z
@@ -109,7 +110,8 @@ export const kill = {
           recycled?: { newPid: number }[];
         };
         const pid = r.recycled?.[0]?.newPid;
-        if (pid === undefined) throw new FaultError('FAULT_NO_RESTART', `the host did not restart ${path}`);
+        if (pid === undefined)
+          throw new FaultError(FaultErrorCode.NoRestart, `the host did not restart ${path}`);
         restarted.push({ path, pid });
       }
       ctx.note({ restarted });

@@ -13,6 +13,7 @@ import { bool, oneOf, positiveInt, urlPath } from '../model/fields.ts';
 import { encodeRecords, sessionPreamble } from '../protocol/index.ts';
 import { FaultError, faultDuration, faultFields, probeSession, viaOf } from './common.ts';
 import { waitFor } from './processes.ts';
+import { FaultErrorCode } from './errors.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 // Our own fds bound the flood.
@@ -88,10 +89,10 @@ export const preambleFlood = {
   inject: async (s, ctx) => {
     const t = ctx.target;
     if (t.host === undefined || t.port === undefined)
-      throw new FaultError('FAULT_NO_ADDRESS', 'the target has no address to flood');
+      throw new FaultError(FaultErrorCode.NoAddress, 'the target has no address to flood');
     const host = t.host === 'localhost' ? '127.0.0.1' : t.host;
     if (!isLoopbackIp(host))
-      throw new FaultError('FAULT_REMOTE', `a flood only goes to loopback, not ${host}`);
+      throw new FaultError(FaultErrorCode.Remote, `a flood only goes to loopback, not ${host}`);
     const path = s.path ?? t.services?.[0]?.path ?? '/';
     const via = viaOf(t, path);
     const whole = encodeRecords(sessionPreamble(via, 0x08));

@@ -7,6 +7,7 @@ import type { TargetKind } from '../model/history.ts';
 import { oneOf, positiveInt, urlPath } from '../model/fields.ts';
 import { FaultError } from './common.ts';
 import { identify, type ProcessId } from './processes.ts';
+import { FaultErrorCode } from './errors.ts';
 import type { FaultContext } from './types.ts';
 
 export const MODES = ['one', 'all', 'fixed', 'fixed-percent', 'random-max-percent'] as const;
@@ -140,7 +141,7 @@ export const chooseProcesses = async (s: Selection, ctx: FaultContext): Promise<
   const pool = await candidates(s, ctx);
   if (pool.length === 0) {
     throw new FaultError(
-      'FAULT_NO_PROCESS',
+      FaultErrorCode.NoProcess,
       `no process to choose: the target has no ${s.path === undefined ? 'worker' : `worker for ${s.path}`} right now`,
     );
   }

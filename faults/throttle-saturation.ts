@@ -11,6 +11,7 @@ import { positiveDuration, positiveInt, urlPath } from '../model/fields.ts';
 import { encodeOpRequest } from '../protocol/index.ts';
 import { FaultError, faultDuration, faultFields, probeSession, viaOf } from './common.ts';
 import { waitFor } from './processes.ts';
+import { FaultErrorCode } from './errors.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 // More than this many held connections is a flood, not a throttle (and would exhaust our own fds).
@@ -114,7 +115,7 @@ export const throttleSaturation = {
     if (sessions.length === 0) {
       holding.delete(token);
       throw new FaultError(
-        'FAULT_NO_SESSION',
+        FaultErrorCode.NoSession,
         `no session opened on ${path}: ${JSON.stringify(countBy(failed))}`,
       );
     }

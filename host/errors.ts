@@ -1,5 +1,7 @@
 // Typed errors of the reference host: a stable code that tools match on, the cause kept.
 
+import { CodedError } from '../protocol/index.ts';
+
 // Stable error codes; never renumber or rename.
 export const HostErrorCode = {
   // The configuration a host was started with is not a HostConfig.
@@ -22,17 +24,19 @@ export const HostErrorCode = {
   WorkerUnresponsive: 'HOST_WORKER_UNRESPONSIVE',
   // The host is shutting down or has shut down.
   Closed: 'HOST_CLOSED',
+  // The host's own command line is wrong (no configuration, a bad --port).
+  Usage: 'HOST_USAGE',
+  // An internal rule was broken (a throttle released more often than acquired): a bug of the host.
+  Internal: 'HOST_INTERNAL',
 } as const;
 export type HostErrorCodeValue = (typeof HostErrorCode)[keyof typeof HostErrorCode];
 
 // The one error type the host throws and the control channel reports.
-export class HostError extends Error {
+export class HostError extends CodedError<HostErrorCodeValue> {
   override name = 'HostError';
-  readonly code: HostErrorCodeValue;
 
   constructor(code: HostErrorCodeValue, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 

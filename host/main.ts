@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CONFIG_ENV, resolveHostConfig } from './config-input.ts';
-import { isHostError } from './errors.ts';
+import { HostError, HostErrorCode, isHostError } from './errors.ts';
 import type { HostEvent } from './events.ts';
 import { startHost } from './host.ts';
 
@@ -18,7 +18,7 @@ const write = (e: Record<string, unknown>): void => {
 
 const fail = (code: number, e: unknown): never => {
   const message = e instanceof Error ? e.message : String(e);
-  const errorCode = isHostError(e) ? e.code : 'HOST_INTERNAL';
+  const errorCode = isHostError(e) ? e.code : HostErrorCode.Internal;
   write({ t: Date.now(), event: 'error', code: errorCode, message });
   process.stderr.write(`nettcp-chaos host: ${message}\n`);
   process.exit(code);
@@ -33,10 +33,14 @@ const readConfig = (): Input => {
   });
   const file = positionals[0];
   const text = file !== undefined ? readFileSync(file, 'utf8') : process.env[CONFIG_ENV];
-  if (text === undefined) throw new Error(`give a JSON configuration file, or the JSON in ${CONFIG_ENV}`);
+  if (text === undefined)
+    throw new HostError(HostErrorCode.Usage, `give a JSON configuration file, or the JSON in ${CONFIG_ENV}`);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    throw new Error(`--port: expected a port from 0 to 65535, got ${JSON.stringify(values.port)}`);
+    throw new HostError(
+      HostErrorCode.Usage,
+      `--port: expected a port from 0 to 65535, got ${JSON.stringify(values.port)}`,
+    );
   }
   return {
     config: resolveHostConfig(JSON.parse(text) as unknown),

@@ -1,5 +1,6 @@
 // Typed framing errors: a stable code, the fault a .NET server would send, and where it happened.
 
+import { CodedError } from './coded-error.ts';
 import type { FaultName } from './faults.ts';
 import type { FramingRecord } from './records.ts';
 
@@ -37,9 +38,8 @@ export type FramingErrorOptions = {
 };
 
 // The one error type the codec throws for bad input.
-export class FramingError extends Error {
+export class FramingError extends CodedError<FramingErrorCodeValue> {
   override name = 'FramingError';
-  readonly code: FramingErrorCodeValue;
   readonly fault: FaultName | undefined;
   readonly offset: number | undefined;
   readonly looksLikeHttp: boolean;
@@ -47,8 +47,7 @@ export class FramingError extends Error {
   records: FramingRecord[] = [];
 
   constructor(code: FramingErrorCodeValue, message: string, options: FramingErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.fault = options.fault;
     this.offset = options.offset;
     this.looksLikeHttp = options.looksLikeHttp ?? false;

@@ -48,3 +48,4 @@ export {
 // (binary session and text encodings, the per-session SOAP codec): see protocol/nbfx and protocol/soap.
 export * from './nbfx/index.ts';
 export * from './soap/index.ts';
+export { CodedError, isCodedError } from './coded-error.ts';

@@ -1,5 +1,7 @@
 // net.tcp addresses: parsing, and resolving once to the IP the client dials.
 
+import { CodedError } from '../../protocol/index.ts';
+import { ClientErrorCode, type ClientErrorCodeValue } from '../errors.ts';
 import { resolveHost } from '../loopback.ts';
 
 // The default net.tcp port (WCF's).
@@ -18,9 +20,11 @@ export type NetTcpAddress = {
 export type NetTcpTarget = NetTcpAddress & { ip: string };
 
 // Thrown for a string that is not a net.tcp URL.
-export class AddressError extends Error {
+export class AddressError extends CodedError<ClientErrorCodeValue> {
   override name = 'AddressError';
-  readonly code = 'ERR_NETTCP_ADDRESS';
+  constructor(message: string) {
+    super(ClientErrorCode.Address, message);
+  }
 }
 
 // Parses net.tcp://HOST[:PORT]/PATH.

@@ -2,13 +2,17 @@
 // The proxy announces itself (ready, with the token it was given); the harness sends requests (add,
 // remove, list) with ids; the proxy answers each by id and reports toxics that expired on their own.
 
+import { CodedError } from '../../protocol/index.ts';
+import { FaultErrorCode, type FaultErrorCodeValue } from '../errors.ts';
 import * as z from 'zod';
 import { ATTRIBUTE_MAX, attributeIssues, STREAMS, TOXIC_TYPES } from './toxic-spec.ts';
 
 // Thrown for a control line that is not what the protocol allows.
-export class ControlProtocolError extends Error {
+export class ControlProtocolError extends CodedError<FaultErrorCodeValue> {
   override name = 'ControlProtocolError';
-  readonly code = 'ERR_PROXY_CONTROL';
+  constructor(message: string, options?: ErrorOptions) {
+    super(FaultErrorCode.ProxyControl, message, options);
+  }
 }
 
 const id = z.int().nonnegative();

@@ -2,6 +2,8 @@
 // in force. A toxic acts on connections opened while it is in force and on those already open (as in
 // Toxiproxy); each connection is drawn in or spared once per toxic, with the toxic's seeded random.
 
+import { CodedError } from '../../protocol/index.ts';
+import { FaultErrorCode, type FaultErrorCodeValue } from '../errors.ts';
 import { createServer, type Server } from 'node:net';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -28,9 +30,11 @@ export type ToxicView = Omit<ToxicSpec, 'seed' | 'expiresInMs'> & { name: string
 export type Removed = { name: string; stats: ToxicStats; expired: boolean };
 
 // Thrown for a request the proxy cannot carry out (an unknown toxic name).
-export class ToxicNotFoundError extends Error {
+export class ToxicNotFoundError extends CodedError<FaultErrorCodeValue> {
   override name = 'ToxicNotFoundError';
-  readonly code = 'ERR_TOXIC_NOT_FOUND';
+  constructor(message: string) {
+    super(FaultErrorCode.ToxicNotFound, message);
+  }
 }
 
 const randomOf = (seed: number): (() => number) => {

@@ -1,5 +1,7 @@
 // The network proxy as faults see it: where it listens, and adding and removing toxics.
 
+import { CodedError } from '../../protocol/index.ts';
+import { FaultErrorCode, type FaultErrorCodeValue } from '../errors.ts';
 import type { RESULTS } from './control-protocol.ts';
 import type { ToxicSpec } from './toxic-spec.ts';
 import type * as z from 'zod';
@@ -28,7 +30,9 @@ export type NetworkProxy = {
 };
 
 // Thrown when the proxy cannot start, went away, or refused a request.
-export class NetworkProxyError extends Error {
+export class NetworkProxyError extends CodedError<FaultErrorCodeValue> {
   override name = 'NetworkProxyError';
-  readonly code = 'ERR_NETWORK_PROXY';
+  constructor(message: string, options?: ErrorOptions) {
+    super(FaultErrorCode.NetworkProxy, message, options);
+  }
 }

@@ -176,7 +176,7 @@ export const probeCommand = async (argv: string[]): Promise<number> => {
       report = await probe({ ...options, url });
     } catch (e) {
       const code = (e as { code?: string }).code;
-      if (code === 'ERR_NETTCP_ADDRESS' || code === 'ERR_REMOTE_TARGET')
+      if (code === 'CLIENT_ADDRESS' || code === 'CLIENT_REMOTE_TARGET')
         throw new UsageError((e as Error).message);
       if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
         throw new UsageError(`cannot resolve the host of ${url}`);

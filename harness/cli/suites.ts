@@ -2,13 +2,14 @@
 
 import { formatProblem, loadSuiteFile } from '../suite/load.ts';
 import { expandVariants, type RunsResult, type SuiteRun } from '../suite/variants.ts';
+import { HarnessError, HarnessErrorCode } from '../errors.ts';
 import { UsageError } from './usage.ts';
 
-export class InvalidSuites extends Error {
+export class InvalidSuites extends HarnessError {
   override name = 'InvalidSuites';
   readonly lines: string[];
   constructor(lines: string[]) {
-    super(`${lines.length} problem(s) in the suites`);
+    super(HarnessErrorCode.InvalidSuite, `${lines.length} problem(s) in the suites`);
     this.lines = lines;
   }
 }

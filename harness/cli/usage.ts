@@ -2,10 +2,7 @@
 
 export { ExitCode } from '../../model/exit-codes.ts';
 
-// A mistake in how the command was called; printed without a stack, exit 2.
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from '../errors.ts';
 
 // Describes a value the way validation messages do: `"fast" (string)`.
 export const shown = (v: unknown): string =>

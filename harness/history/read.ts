@@ -5,10 +5,8 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { HISTORY_VERSION, type History, type HistoryEvent, type MetaEvent } from '../../model/history.ts';
 import { upgradeEvent } from './upgrade.ts';
-
-export class HistoryReadError extends Error {
-  override name = 'HistoryReadError';
-}
+import { HistoryReadError } from '../errors.ts';
+export { HistoryReadError } from '../errors.ts';
 
 export const readHistory = async (file: string): Promise<History> => {
   const events: HistoryEvent[] = [];

@@ -4,6 +4,7 @@
 // run that starts after a crashed one can heal what this one left open.
 
 import { FAULTS } from '../../faults/index.ts';
+import { HarnessError, HarnessErrorCode, StepTimeout } from '../errors.ts';
 import type { NetworkProxy } from '../../faults/network/types.ts';
 import type { AnyFault, FaultContext, FaultSpecBase, FaultTarget, Safeguard } from '../../faults/types.ts';
 import type { FaultEvent } from '../../model/history.ts';
@@ -56,10 +57,6 @@ const injectLimitMs = (
   base: number,
 ): number => base + (fault.injectBudgetMs !== undefined ? fault.injectBudgetMs(spec) : (spec.duration ?? 0));
 
-class StepTimeout extends Error {
-  override name = 'StepTimeout';
-}
-
 // Resolves like `p`, or rejects with a StepTimeout after `ms`.
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   new Promise<T>((resolve, reject) => {
@@ -82,7 +79,11 @@ export class FaultTimeline {
     const registry = o.faults ?? FAULTS;
     this.#entries = o.specs.map((spec, i) => {
       const fault = registry.get(spec.kind);
-      if (fault === undefined) throw new Error(`no fault kind is named ${JSON.stringify(spec.kind)}`);
+      if (fault === undefined)
+        throw new HarnessError(
+          HarnessErrorCode.UnknownFault,
+          `no fault kind is named ${JSON.stringify(spec.kind)}`,
+        );
       // A repeating fault's occurrences carry their own id and say which one they are.
       const id = spec.id ?? `${spec.kind}#${i}`;
       const occ = spec.occurrence;

@@ -8,6 +8,8 @@ import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'no
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readStat } from '../observe/proc.ts';
+import { JournalError } from '../errors.ts';
+export { JournalError } from '../errors.ts';
 
 // Where journals live: $NETTCP_CHAOS_STATE_DIR, else $XDG_STATE_HOME/nettcp-chaos, else
 // ~/.local/state/nettcp-chaos; journals in its `journals` folder.
@@ -31,11 +33,6 @@ export type JournalLine =
   | { type: 'failed'; id: string; message: string; at: string }
   // Heal failed: the fault stays open for the next sweep.
   | { type: 'heal-failed'; id: string; message: string; at: string };
-
-// Thrown when the journal cannot be written; no fault may act without it.
-export class JournalError extends Error {
-  override name = 'JournalError';
-}
 
 export class Journal {
   readonly path: string;

@@ -12,11 +12,8 @@ import { HistoryReadError, readHistory } from '../history/read.ts';
 import { formatProblem, loadSuiteText } from '../suite/load.ts';
 import { type ParsedSuite, targetKindOf } from '../suite/schema.ts';
 import { judgeRun } from './judge.ts';
-
-// A folder that is not a run, or a history that cannot be read; the message says which and why.
-export class RunDirError extends Error {
-  override name = 'RunDirError';
-}
+import { RunDirError } from '../errors.ts';
+export { RunDirError } from '../errors.ts';
 
 // The file a run folder is recognised by.
 export const HISTORY_FILE = 'history.ndjson';

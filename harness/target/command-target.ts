@@ -11,13 +11,10 @@ import { freePort } from './free-port.ts';
 import { type ExitInfo, type Spawned, spawnGuarded } from './spawned.ts';
 import type { RunningTarget } from './types.ts';
 import type { Watchdog } from './watchdog.ts';
+import { TargetRestartError } from '../errors.ts';
+export { TargetRestartError } from '../errors.ts';
 
 const expand = (s: string, port: number): string => s.replaceAll('{port}', String(port));
-
-// Thrown when a restart is asked of a target that is stopping or already restarting.
-export class TargetRestartError extends Error {
-  override name = 'TargetRestartError';
-}
 
 export const startCommandTarget = async (
   spec: TargetSpec,

@@ -8,6 +8,7 @@ import { descendants, readAllStats } from '../observe/proc.ts';
 import { spawnGuarded } from './spawned.ts';
 import { type RunningTarget, TargetStartError } from './types.ts';
 import type { Watchdog } from './watchdog.ts';
+import { HarnessError, HarnessErrorCode } from '../errors.ts';
 
 const HOST_MAIN = fileURLToPath(new URL('../../host/main.ts', import.meta.url));
 
@@ -98,7 +99,12 @@ export const startHostTarget = async (
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
-          reject(new Error(`the host did not answer ${String(command)} within ${CONTROL_ANSWER_MS / 1000}s`)),
+          reject(
+            new HarnessError(
+              HarnessErrorCode.TargetControl,
+              `the host did not answer ${String(command)} within ${CONTROL_ANSWER_MS / 1000}s`,
+            ),
+          ),
         CONTROL_ANSWER_MS,
       );
     });

@@ -5,6 +5,7 @@ import { execa, type ResultPromise } from 'execa';
 import { createInterface } from 'node:readline';
 import type { ExitInfo, Spawned } from '../../model/process.ts';
 import type { Watchdog } from './watchdog.ts';
+import { HarnessError, HarnessErrorCode } from '../errors.ts';
 
 export type { ExitInfo, Spawned } from '../../model/process.ts';
 
@@ -34,7 +35,7 @@ export const spawnGuarded = (
     cleanup: true,
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${argv.join(' ')}`);
+  if (pid === undefined) throw new HarnessError(HarnessErrorCode.Spawn, `could not start ${argv.join(' ')}`);
   const release = o.watchdog.guard({ action: 'kill-group', pgid: pid });
   const lines: string[] = [];
   for (const [stream, name] of [

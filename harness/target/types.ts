@@ -2,6 +2,7 @@
 
 import type { FaultTarget } from '../../faults/types.ts';
 import type { ExitInfo } from './spawned.ts';
+export { TargetStartError } from '../errors.ts';
 
 export type RunningTarget = FaultTarget & {
   // Where it listens (the host and port relative vias resolve against).
@@ -15,8 +16,3 @@ export type RunningTarget = FaultTarget & {
   // Stops it (signal, grace, then kill the group); resolves once every process is gone.
   stop: () => Promise<void>;
 };
-
-// Thrown when a target cannot start; the run is invalid (exit 4).
-export class TargetStartError extends Error {
-  override name = 'TargetStartError';
-}

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Safeguard } from '../../faults/types.ts';
+import { HarnessError, HarnessErrorCode } from '../errors.ts';
 
 const MAIN = fileURLToPath(new URL('./watchdog-main.ts', import.meta.url));
 
@@ -21,10 +22,11 @@ export class Watchdog {
     const [chunk] = (await Promise.race([
       once(child.stdout, 'data'),
       once(child, 'exit').then(() => {
-        throw new Error('the watchdog exited before it was ready');
+        throw new HarnessError(HarnessErrorCode.Spawn, 'the watchdog exited before it was ready');
       }),
     ])) as [Buffer];
-    if (!chunk.toString().startsWith('ready')) throw new Error('the watchdog did not start');
+    if (!chunk.toString().startsWith('ready'))
+      throw new HarnessError(HarnessErrorCode.Spawn, 'the watchdog did not start');
     child.stdout.destroy();
     // Neither the process nor its pipe keeps the harness alive; the pipe closes when the harness exits.
     child.unref();

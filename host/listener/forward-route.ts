@@ -13,6 +13,7 @@ import type { RouteStatus } from './service-route.ts';
 import { type Splice, splice } from './splice.ts';
 import { parseUpstream, replayBytes, type Upstream, upstreamVia } from './upstream.ts';
 import type { WorkerProcess } from './worker-process.ts';
+import { HostError, HostErrorCode } from '../errors.ts';
 
 export type ForwardContext = {
   events: EventSink;
@@ -38,7 +39,8 @@ export class ForwardRoute {
   constructor(service: ServiceConfig & { forward: ForwardConfig }, ctx: ForwardContext) {
     const upstream = parseUpstream(service.forward.to);
     // The configuration was validated; a bad address here is a bug, not input.
-    if (upstream === undefined) throw new Error(`not a net.tcp address: ${service.forward.to}`);
+    if (upstream === undefined)
+      throw new HostError(HostErrorCode.InvalidConfig, `not a net.tcp address: ${service.forward.to}`);
     this.path = service.path;
     this.forward = service.forward;
     this.upstream = upstream;

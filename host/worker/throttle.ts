@@ -1,6 +1,8 @@
 // A counting throttle with a FIFO queue, as WCF's ServiceThrottle: at most `limit` holders at once;
 // the rest wait in arrival order and get a slot as one is released.
 
+import { HostError, HostErrorCode } from '../errors.ts';
+
 export class Throttle {
   readonly limit: number;
   #active = 0;
@@ -40,7 +42,8 @@ export class Throttle {
 
   // Gives a slot back; the longest waiter gets it.
   release(): void {
-    if (this.#active === 0) throw new Error('throttle released more often than acquired');
+    if (this.#active === 0)
+      throw new HostError(HostErrorCode.Internal, 'throttle released more often than acquired');
     const next = this.#waiters.shift();
     if (next === undefined) this.#active--;
     else next();

@@ -1,5 +1,7 @@
 // Typed errors of the binary XML codec ([MC-NBFX], [MC-NBFS], [MC-NBFSE]): a stable code and the byte offset.
 
+import { CodedError } from '../coded-error.ts';
+
 // Stable error codes. Tools and reports match on the value; never renumber or rename.
 export const NbfxErrorCode = {
   // The bytes end inside a record.
@@ -30,15 +32,13 @@ export const NbfxErrorCode = {
 export type NbfxErrorCodeValue = (typeof NbfxErrorCode)[keyof typeof NbfxErrorCode];
 
 // The one error type the binary XML codec throws for bad input.
-export class NbfxError extends Error {
+export class NbfxError extends CodedError<NbfxErrorCodeValue> {
   override name = 'NbfxError';
-  readonly code: NbfxErrorCodeValue;
   // Offset of the byte that revealed the error, within the bytes given to the reader.
   readonly offset: number | undefined;
 
   constructor(code: NbfxErrorCodeValue, message: string, offset?: number) {
-    super(offset === undefined ? message : `${message} at byte ${offset}`);
-    this.code = code;
+    super(code, offset === undefined ? message : `${message} at byte ${offset}`);
     this.offset = offset;
   }
 }

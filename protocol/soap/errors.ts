@@ -1,5 +1,6 @@
 // Typed errors of the SOAP message codec: a stable code, and the binary-XML error behind it when there is one.
 
+import { CodedError } from '../coded-error.ts';
 import { isNbfxError, type NbfxErrorCodeValue } from '../nbfx/index.ts';
 
 // Stable error codes. Tools and reports match on the value; never renumber or rename.
@@ -18,15 +19,13 @@ export const SoapErrorCode = {
 export type SoapErrorCodeValue = (typeof SoapErrorCode)[keyof typeof SoapErrorCode];
 
 // The one error type the SOAP codec throws.
-export class SoapError extends Error {
+export class SoapError extends CodedError<SoapErrorCodeValue> {
   override name = 'SoapError';
-  readonly code: SoapErrorCodeValue;
   // The binary-XML error code, for SOAP_BINARY.
   readonly nbfxCode: NbfxErrorCodeValue | undefined;
 
   constructor(code: SoapErrorCodeValue, message: string, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.code = code;
+    super(code, message, cause === undefined ? undefined : { cause });
     this.nbfxCode = isNbfxError(cause) ? cause.code : undefined;
   }
 }

@@ -90,7 +90,7 @@ t.test('a bad request names what is wrong, and idOf still finds the id to answer
   });
   t.throws(() => parseRequest(text), {
     name: 'ControlProtocolError',
-    code: 'ERR_PROXY_CONTROL',
+    code: 'FAULT_PROXY_CONTROL',
     message:
       'bad request: toxic.attributes.latency: expected a whole number from 0 (milliseconds added to each chunk of data)',
   });

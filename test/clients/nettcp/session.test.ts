@@ -184,9 +184,9 @@ t.test('a reply larger than the client accepts is a protocol failure', async (t)
 });
 
 t.test('targets outside loopback are refused unless allowed', async (t) => {
-  await t.rejects(resolveNetTcpUrl('net.tcp://192.0.2.1:808/x'), { code: 'ERR_REMOTE_TARGET' });
+  await t.rejects(resolveNetTcpUrl('net.tcp://192.0.2.1:808/x'), { code: 'CLIENT_REMOTE_TARGET' });
   const a = parseNetTcpUrl('net.tcp://192.0.2.1/x');
-  await t.rejects(openSession({ ...a, ip: '192.0.2.1' }), { code: 'ERR_REMOTE_TARGET' });
+  await t.rejects(openSession({ ...a, ip: '192.0.2.1' }), { code: 'CLIENT_REMOTE_TARGET' });
 });
 
 t.test('net.tcp URLs parse with the default port and keep the via', async (t) => {
@@ -197,6 +197,6 @@ t.test('net.tcp URLs parse with the default port and keep the via', async (t) =>
     via: 'net.tcp://example.test/Orders/Svc.svc',
   });
   t.match(parseNetTcpUrl('net.tcp://[::1]:9000/a'), { host: '[::1]', port: 9000 });
-  t.throws(() => parseNetTcpUrl('http://a/b'), { code: 'ERR_NETTCP_ADDRESS' });
-  t.throws(() => parseNetTcpUrl('not a url'), { code: 'ERR_NETTCP_ADDRESS' });
+  t.throws(() => parseNetTcpUrl('http://a/b'), { code: 'CLIENT_ADDRESS' });
+  t.throws(() => parseNetTcpUrl('not a url'), { code: 'CLIENT_ADDRESS' });
 });
