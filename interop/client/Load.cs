@@ -2,21 +2,21 @@
 //
 //   InteropClient load URL [--via VIA_URL] --lanes N (--sessions M | --duration-ms D) [--calls K]
 //     [--op echo:TEXT|delay:MS|burn:MS]... [--pooled | --unpooled] [--persistent] [--summary]
-//     [--open-timeout-ms T] [--call-timeout-ms T] [--deadline-ms T] [--factory-per-lane]
+//     [--open-timeout-ms T] [--call-timeout-ms T] [--warmup-ms W] [--deadline-ms T] [--factory-per-lane]
 //
 // Churn (the default): N lanes run at once; each opens a channel, makes K calls (default 1; the ops taken in
 // turn), closes it, and starts over, until M sessions were started in all or D ms have passed.
 // --persistent: each lane opens one channel and calls back to back until it made K calls or D ms passed;
 // a session that fails is replaced by a new one (a failed open counts against K, so a dead service cannot
 // keep it busy). One ChannelFactory for the process (--factory-per-lane: one per lane), opened before the
-// clock starts, as WCF applications keep theirs.
+// clock starts, as WCF applications keep theirs. --warmup-ms: the same shape runs W ms first, unreported.
 //
 // Prints one JSON line per session: {lane, session, ok, openMs, calls: [ms...], closeMs, ms} and, when it
 // failed, stage (open|call|close), errorMs and error {type, message} (type: the exception's type name,
 // e.g. TimeoutException, EndpointNotFoundException, CommunicationException; atDeadline when the run's
 // deadline aborted it). Then one summary line
-// ({"summary":true,...}); --summary prints only that. Always bounded: at --deadline-ms (default D + 60 s,
-// or 300 s with --sessions) every live channel is aborted and the run ends. Exit 0 when it ran, whatever
+// ({"summary":true,...}); --summary prints only that. Always bounded: at --deadline-ms (default W + D + 60 s,
+// or W + 300 s with --sessions) every live channel is aborted and the run ends. Exit 0 when it ran, whatever
 // the outcomes; 2 for bad usage.
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -28,7 +28,7 @@ public static class Load
     public const string Usage =
         "usage: InteropClient load URL [--via VIA_URL] --lanes N (--sessions M | --duration-ms D) [--calls K] " +
         "[--op echo:TEXT|delay:MS|burn:MS]... [--pooled | --unpooled] [--persistent] [--summary] " +
-        "[--open-timeout-ms T] [--call-timeout-ms T] [--deadline-ms T] [--factory-per-lane]";
+        "[--open-timeout-ms T] [--call-timeout-ms T] [--warmup-ms W] [--deadline-ms T] [--factory-per-lane]";
 
     sealed class Options
     {
@@ -45,6 +45,7 @@ public static class Load
         public int OpenTimeoutMs = 10_000;
         public int CallTimeoutMs = 10_000;
         public int? DeadlineMs;
+        public int WarmupMs;
         public bool FactoryPerLane;
     }
 
@@ -66,6 +67,7 @@ public static class Load
                 case "--op": { var v = Next() ?? ""; if (Op.Parse(v, allowFault: false) is not { } op) return $"--op: want echo:TEXT, delay:MS or burn:MS, got '{v}'"; o.Ops.Add(op); break; }
                 case "--open-timeout-ms": { var v = Next() ?? ""; if (!Positive(v, out var n)) return $"--open-timeout-ms: want a positive integer, got '{v}'"; o.OpenTimeoutMs = n; break; }
                 case "--call-timeout-ms": { var v = Next() ?? ""; if (!Positive(v, out var n)) return $"--call-timeout-ms: want a positive integer, got '{v}'"; o.CallTimeoutMs = n; break; }
+                case "--warmup-ms": { var v = Next() ?? ""; if (!(int.TryParse(v, out var n) && n >= 0)) return $"--warmup-ms: want an integer >= 0, got '{v}'"; o.WarmupMs = n; break; }
                 case "--deadline-ms": { var v = Next() ?? ""; if (!Positive(v, out var n)) return $"--deadline-ms: want a positive integer, got '{v}'"; o.DeadlineMs = n; break; }
                 case "--pooled": o.Pooled = true; break;
                 case "--unpooled": o.Pooled = false; break;
@@ -131,6 +133,20 @@ public static class Load
         }
     }
 
+    // One stretch of the run: the warm-up, or the run that is reported.
+    sealed class Phase
+    {
+        public int? DurationMs;
+        public long? Sessions;
+        public long? Calls;
+        public bool Print;
+        public long Claimed;
+        public long Started;
+        public double CpuAtStart;
+        public readonly Tally Tally = new();
+        public bool TimeUp() => DurationMs is { } d && Ms(Started) >= d;
+    }
+
     static double Ms(long since) => Stopwatch.GetElapsedTime(since).TotalMilliseconds;
 
     static double CpuMs() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
@@ -169,6 +185,8 @@ public static class Load
             return f;
         }
         var shared = o.FactoryPerLane ? null : NewFactory();
+        var laneFactories = new ChannelFactory<IInteropService>?[o.Lanes];
+        ChannelFactory<IInteropService> FactoryOf(int lane) => shared ?? (laneFactories[lane] ??= NewFactory());
 
         var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         void Print(object line)
@@ -177,15 +195,10 @@ public static class Load
             lock (stdout) stdout.WriteLine(json);
         }
 
-        var tally = new Tally();
         var live = new ConcurrentDictionary<IClientChannel, byte>();
-        long claimed = 0;
         bool stop = false;
         bool deadlineHit = false; // written once, by the deadline's callback
-        int deadlineMs = o.DeadlineMs ?? (o.DurationMs is { } d ? d + 60_000 : 300_000);
-        long started = Stopwatch.GetTimestamp();
-        double cpuAtStart = CpuMs();
-        bool TimeUp() => o.DurationMs is { } dur && Ms(started) >= dur;
+        int deadlineMs = o.DeadlineMs ?? o.WarmupMs + (o.DurationMs is { } d ? d + 60_000 : 300_000);
 
         using var deadline = new CancellationTokenSource(deadlineMs);
         deadline.Token.Register(() =>
@@ -196,10 +209,10 @@ public static class Load
         });
 
         // One session: open, up to `maxCalls` calls (fewer once `until` says so), close. Returns the calls it tried.
-        async Task<long> RunSession(ChannelFactory<IInteropService> factory, int lane, long index, long maxCalls, Func<bool> until)
+        async Task<long> RunSession(Phase phase, int lane, long index, long maxCalls, Func<bool> until)
         {
             var s = new Session { Lane = lane, Index = index };
-            var channel = Endpoints.Channel(factory, o.Url, o.Via);
+            var channel = Endpoints.Channel(FactoryOf(lane), o.Url, o.Via);
             var client = (IClientChannel)channel;
             live.TryAdd(client, 0);
             if (Volatile.Read(ref stop)) client.Abort();
@@ -264,8 +277,8 @@ public static class Load
             }
             s.Ms = Ms(t0);
             live.TryRemove(client, out _);
-            tally.Add(s);
-            if (!o.Summary)
+            phase.Tally.Add(s);
+            if (phase.Print)
             {
                 static double? N(double v) => double.IsNaN(v) ? null : v;
                 if (s.Ok) Print(new { lane, session = index, ok = true, openMs = s.OpenMs, calls = s.Calls, closeMs = s.CloseMs, ms = s.Ms });
@@ -274,32 +287,46 @@ public static class Load
             return tried;
         }
 
-        async Task Lane(int lane)
+        async Task Lane(Phase phase, int lane)
         {
             await Task.Yield();
-            var factory = shared ?? NewFactory();
             if (o.Persistent)
             {
-                long left = o.Calls ?? long.MaxValue;
-                while (left > 0 && !TimeUp() && !Volatile.Read(ref stop))
-                    left -= await RunSession(factory, lane, Interlocked.Increment(ref claimed) - 1, left, TimeUp);
+                long left = phase.Calls ?? long.MaxValue;
+                while (left > 0 && !phase.TimeUp() && !Volatile.Read(ref stop))
+                    left -= await RunSession(phase, lane, Interlocked.Increment(ref phase.Claimed) - 1, left, phase.TimeUp);
                 return;
             }
             long calls = o.Calls ?? 1;
-            while (!TimeUp() && !Volatile.Read(ref stop))
+            while (!phase.TimeUp() && !Volatile.Read(ref stop))
             {
-                long index = Interlocked.Increment(ref claimed) - 1;
-                if (o.Sessions is { } m && index >= m) break;
-                await RunSession(factory, lane, index, calls, () => false);
+                long index = Interlocked.Increment(ref phase.Claimed) - 1;
+                if (phase.Sessions is { } m && index >= m) break;
+                await RunSession(phase, lane, index, calls, () => false);
             }
         }
 
-        var lanes = Task.WhenAll(Enumerable.Range(0, o.Lanes).Select(Lane));
+        Task RunPhase(Phase phase)
+        {
+            phase.Started = Stopwatch.GetTimestamp();
+            phase.CpuAtStart = CpuMs();
+            return Task.WhenAll(Enumerable.Range(0, o.Lanes).Select(lane => Lane(phase, lane)));
+        }
+
+        // The warm-up runs the same shape for a while, unreported, so that the run measures a client whose
+        // code is compiled and whose pools are filled, as a long-running application's are.
+        var main = new Phase { DurationMs = o.DurationMs, Sessions = o.Sessions, Calls = o.Calls, Print = !o.Summary };
+        async Task All()
+        {
+            if (o.WarmupMs > 0) await RunPhase(new Phase { DurationMs = o.WarmupMs });
+            await RunPhase(main);
+        }
+        var all = All();
         bool stuck = false;
         try
         {
             // Aborting at the deadline ends every call; the grace covers a lane that still would not end.
-            await lanes.WaitAsync(TimeSpan.FromMilliseconds(deadlineMs + 10_000));
+            await all.WaitAsync(TimeSpan.FromMilliseconds(deadlineMs + 10_000));
         }
         catch (TimeoutException)
         {
@@ -309,8 +336,9 @@ public static class Load
         {
             Console.Error.WriteLine($"InteropClient load: a lane failed: {e}");
         }
-        double wallMs = Ms(started);
-        double cpuMs = CpuMs() - cpuAtStart;
+        var tally = main.Tally;
+        double wallMs = Ms(main.Started);
+        double cpuMs = CpuMs() - main.CpuAtStart;
 
         object summary;
         lock (tally)
@@ -326,6 +354,7 @@ public static class Load
                 ops = o.Ops.Select(op => $"{op.Name}:{op.Arg}").ToArray(),
                 sessions = new { ok = tally.SessionsOk, failed = tally.SessionsFailed, atDeadline = tally.SessionsAtDeadline, byType = tally.ByType, byStage = tally.ByStage },
                 calls = new { ok = tally.CallsOk, failed = tally.CallsFailed },
+                warmupMs = o.WarmupMs,
                 wallMs,
                 sessionsPerSec = tally.SessionsOk / (wallMs / 1000),
                 callsPerSec = tally.CallsOk / (wallMs / 1000),

@@ -42,13 +42,34 @@ t.test('many sessions across several lanes all succeed, one line each', { skip }
   t.ok(run.summary!.cpuMs > 0 && run.summary!.sessionMs.p99 >= run.summary!.sessionMs.p50);
 });
 
-t.test('--summary prints only the summary', { skip }, async (t) => {
-  const svc = await startStandIn();
+t.test('--summary prints only the summary; warm-up sessions are not reported', { skip }, async (t) => {
+  const svc = await startStandIn({ anyAddress: true });
   t.teardown(svc.stop);
   const run = await runLoad([`${svc.base}echo`, '--lanes', '2', '--sessions', '6', '--summary']);
   t.equal(run.code, 0, run.stderr);
   t.same(run.sessions, []);
   t.match(run.summary, { sessions: { ok: 6, failed: 0 }, calls: { ok: 6 } });
+  // The warm-up's sessions reach the service but not the report.
+  const front = await startSessionFront(svc.port, { reuse: false });
+  t.teardown(front.close);
+  const warm = await runLoad([
+    `${svc.base}echo`,
+    '--via',
+    front.url('/echo'),
+    '--lanes',
+    '2',
+    '--sessions',
+    '6',
+    '--warmup-ms',
+    '500',
+  ]);
+  t.equal(warm.code, 0, warm.stderr);
+  t.same(
+    warm.sessions.map((s) => s.session).sort((a, b) => a - b),
+    [0, 1, 2, 3, 4, 5],
+  );
+  t.match(warm.summary, { warmupMs: 500, sessions: { ok: 6 } });
+  t.ok(front.accepted() > 6, `${front.accepted()} connections: the warm-up ran sessions too`);
 });
 
 t.test(
@@ -150,6 +171,7 @@ t.test(
     const byType: Record<string, number> = {};
     for (const f of failed) byType[f.error!.type] = (byType[f.error!.type] ?? 0) + 1;
     t.same(run.summary!.sessions.byType, byType, 'the summary counts them by type');
+    t.comment(`failures by type: ${JSON.stringify(byType)}`);
     t.equal(run.summary!.sessions.ok + run.summary!.sessions.failed, TOTAL);
   },
 );
@@ -195,9 +217,9 @@ t.test('the hard deadline aborts what is still running and the run ends', { skip
     '1000',
   ]);
   t.equal(run.code, 0, run.stderr);
-  t.match(run.summary, { deadlineHit: true, stuck: false, sessions: { ok: 0, failed: 2 } });
+  t.match(run.summary, { deadlineHit: true, stuck: false, sessions: { ok: 0, failed: 2, atDeadline: 2 } });
   t.ok(
-    run.sessions.every((s) => !s.ok && s.stage === 'call'),
+    run.sessions.every((s) => !s.ok && s.stage === 'call' && s.atDeadline === true),
     'the calls in flight were aborted',
   );
 });

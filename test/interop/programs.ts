@@ -216,6 +216,7 @@ export type LoadSession = {
   stage?: 'open' | 'call' | 'close';
   errorMs?: number;
   error?: { type: string; message?: string };
+  atDeadline?: boolean;
 };
 
 type Spread = { p50: number; p99: number; max: number; n: number };
@@ -227,8 +228,15 @@ export type LoadSummary = {
   mode: 'churn' | 'persistent';
   pooled: boolean;
   lanes: number;
-  sessions: { ok: number; failed: number; byType: Record<string, number>; byStage: Record<string, number> };
+  sessions: {
+    ok: number;
+    failed: number;
+    atDeadline: number;
+    byType: Record<string, number>;
+    byStage: Record<string, number>;
+  };
   calls: { ok: number; failed: number };
+  warmupMs: number;
   wallMs: number;
   sessionsPerSec: number;
   callsPerSec: number;
