@@ -153,6 +153,122 @@ export const runClient = (args: string[], timeoutMs = 60000): Promise<ClientRun>
     });
   });
 
+export type RunningClient = {
+  pid: number;
+  // The JSON lines printed so far.
+  readonly lines: readonly Record<string, unknown>[];
+  // Resolves once `n` lines were printed (rejects if the client exits first).
+  linesAtLeast: (n: number) => Promise<void>;
+  done: Promise<ClientRun>;
+};
+
+// Starts the .NET client and reads its JSON lines as they come; killed (SIGKILL, by pid) past `timeoutMs`.
+export const startClient = (args: string[], timeoutMs = 120000): RunningClient => {
+  const child = spawn('dotnet', [PROGRAMS.client, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  const waiters = new Set<{ n: number; resolve: () => void }>();
+  let partial = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => {
+    const parts = (partial + c.toString()).split('\n');
+    partial = parts.pop()!;
+    for (const l of parts) if (l.trim() !== '') lines.push(JSON.parse(l) as Record<string, unknown>);
+    for (const w of waiters) {
+      if (lines.length < w.n) continue;
+      waiters.delete(w);
+      w.resolve();
+    }
+  });
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const done = new Promise<ClientRun>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.kill(child.pid!, 'SIGKILL');
+      reject(new Error(`client ran past ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (partial.trim() !== '') lines.push(JSON.parse(partial) as Record<string, unknown>);
+      resolve({ code, lines: [...lines], stderr: err });
+    });
+  });
+  const linesAtLeast = (n: number): Promise<void> =>
+    lines.length >= n
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          waiters.add({ n, resolve });
+          void done.then(
+            () => reject(new Error(`the client exited after ${lines.length} of ${n} lines`)),
+            reject,
+          );
+        });
+  return { pid: child.pid!, lines, linesAtLeast, done };
+};
+
+// One session of the client's load mode, as it printed it.
+export type LoadSession = {
+  lane: number;
+  session: number;
+  ok: boolean;
+  openMs: number | null;
+  calls: number[];
+  closeMs: number | null;
+  ms: number;
+  stage?: 'open' | 'call' | 'close';
+  errorMs?: number;
+  error?: { type: string; message?: string };
+  atDeadline?: boolean;
+};
+
+type Spread = { p50: number; p99: number; max: number; n: number };
+
+// The load mode's summary line.
+export type LoadSummary = {
+  summary: true;
+  binding: 'net.tcp' | 'basic-http';
+  mode: 'churn' | 'persistent';
+  pooled: boolean;
+  lanes: number;
+  sessions: {
+    ok: number;
+    failed: number;
+    atDeadline: number;
+    byType: Record<string, number>;
+    byStage: Record<string, number>;
+  };
+  calls: { ok: number; failed: number };
+  warmupMs: number;
+  wallMs: number;
+  sessionsPerSec: number;
+  callsPerSec: number;
+  sessionMs: Spread;
+  openMs: Spread;
+  callMs: Spread;
+  cpuMs: number;
+  processCpuMs: number;
+  pid: number;
+  deadlineHit: boolean;
+  stuck: boolean;
+};
+
+export type LoadRun = {
+  code: number | null;
+  sessions: LoadSession[];
+  summary: LoadSummary | undefined;
+  stderr: string;
+};
+
+// Splits a load run's lines into its sessions and its summary.
+export const loadRun = (run: ClientRun): LoadRun => ({
+  code: run.code,
+  sessions: run.lines.filter((l) => l['summary'] !== true) as LoadSession[],
+  summary: run.lines.find((l) => l['summary'] === true) as LoadSummary | undefined,
+  stderr: run.stderr,
+});
+
+// Runs the client's load mode (`InteropClient load ARGS...`) to completion.
+export const runLoad = async (args: string[], timeoutMs = 120000): Promise<LoadRun> =>
+  loadRun(await runClient(['load', ...args], timeoutMs));
+
 export type OracleRequest =
   { op: 'read'; session: string; hex: string } | { op: 'write'; session: string; xml: string };
 export type OracleAnswer = { ok: true; xml?: string; hex?: string } | { ok: false; error: string };
