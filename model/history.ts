@@ -108,7 +108,15 @@ export type LoadSample = {
   // Sessions in flight at the end of the window.
   active: number;
   calls: { ok: number; failed: number };
-  latency: { corrected: LatencyWindow; uncorrected: LatencyWindow; call: LatencyWindow };
+  // Of sessions (and calls) that succeeded, from the intended start (corrected) and the actual start;
+  // `failed`: how long failed sessions took to fail, from their intended start. (Version 1 histories
+  // mixed failures into corrected and uncorrected and had no `failed`.)
+  latency: {
+    corrected: LatencyWindow;
+    uncorrected: LatencyWindow;
+    call: LatencyWindow;
+    failed?: LatencyWindow;
+  };
 };
 
 // The load generator's own health; a saturated generator makes the run invalid.

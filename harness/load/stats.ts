@@ -1,4 +1,6 @@
-// Counters and latency histograms of one load, summarised into a LoadSample per window.
+// Counters and latency histograms of one load, summarised into a LoadSample per window. Latency is that
+// of sessions (and calls) that succeeded: a fast failure is not a fast answer. Failed sessions have
+// their own histogram, the time it took them to fail, from their intended start.
 
 import type { LoadSample, OpFailure } from '../../model/history.ts';
 import { newHistogram, recordMs, summarise } from '../../model/latency.ts';
@@ -16,6 +18,7 @@ export class LoadStats {
   #corrected = newHistogram();
   #uncorrected = newHistogram();
   #call = newHistogram();
+  #failedTime = newHistogram();
 
   constructor(load: string) {
     this.load = load;
@@ -33,21 +36,25 @@ export class LoadStats {
   }
 
   call(ok: boolean, ms: number): void {
-    if (ok) this.#calls.ok++;
-    else this.#calls.failed++;
+    if (!ok) {
+      this.#calls.failed++;
+      return;
+    }
+    this.#calls.ok++;
     recordMs(this.#call, ms);
   }
 
   // A session finished; latency from its intended start (corrected) and its actual start.
   finished(failure: OpFailure | undefined, correctedMs: number, uncorrectedMs: number): void {
     this.active--;
-    if (failure === undefined) {
-      this.#ok++;
-      this.totals.ok++;
-    } else {
+    if (failure !== undefined) {
       this.#failed[failure.kind] = (this.#failed[failure.kind] ?? 0) + 1;
       this.totals.failed++;
+      recordMs(this.#failedTime, correctedMs);
+      return;
     }
+    this.#ok++;
+    this.totals.ok++;
     recordMs(this.#corrected, correctedMs);
     recordMs(this.#uncorrected, uncorrectedMs);
   }
@@ -70,6 +77,7 @@ export class LoadStats {
         corrected: summarise(this.#corrected),
         uncorrected: summarise(this.#uncorrected),
         call: summarise(this.#call),
+        failed: summarise(this.#failedTime),
       },
     };
     this.#started = 0;
@@ -80,6 +88,7 @@ export class LoadStats {
     this.#corrected.reset();
     this.#uncorrected.reset();
     this.#call.reset();
+    this.#failedTime.reset();
     return s;
   }
 }
