@@ -47,9 +47,9 @@ declare module 'autocannon' {
     connectionRate?: number;
   };
 
+  // The aggregated result (the default; skipAggregateResult gives a raw one the engine does not read).
   export type AutocannonResult = {
-    totalCompletedRequests: number;
-    totalRequests: number;
+    requests: { total: number; sent: number; average: number };
     errors: number;
     timeouts: number;
     non2xx: number;

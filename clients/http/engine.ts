@@ -37,8 +37,9 @@ export type HttpOp = {
   end: number;
   ms: number;
   uncorrectedMs: number;
-  status?: number;
-  failure?: HttpFailure;
+  // The HTTP status, when a response came; the failure, when it failed.
+  status: number | undefined;
+  failure: HttpFailure | undefined;
 };
 
 // What the caller gives the engine.
@@ -279,6 +280,7 @@ class Engine implements HttpLoad {
     if (failure === undefined) this.totals.ok++;
     else this.totals.failed[failure.kind] = (this.totals.failed[failure.kind] ?? 0) + 1;
     if (cut) this.totals.cut++;
+    // One object of one shape per request (no spreads): this runs for every response.
     this.#onOp?.({
       type: failure === undefined ? 'ok' : cut ? 'info' : 'fail',
       id: e.id,
@@ -287,8 +289,8 @@ class Engine implements HttpLoad {
       end,
       ms,
       uncorrectedMs: uncorrected,
-      ...(status === undefined ? {} : { status }),
-      ...(failure === undefined ? {} : { failure }),
+      status,
+      failure,
     });
     if (this.#active === 0) this.#drained?.();
   }

@@ -83,13 +83,14 @@ export const plainReplyCheck =
 // over, so its replies repeat, and a remembered verdict costs a map lookup where parsing a SOAP reply
 // costs tens of microseconds. A check is a pure function of status and body, so this changes no verdict.
 export const memoised = (check: ReplyCheck, max = 64): ReplyCheck => {
-  const seen = new Map<number, Map<string, HttpFailure | undefined>>();
+  const seen = new Map<number, Map<string, HttpFailure | null>>();
   return (status, body) => {
     let bodies = seen.get(status);
     if (bodies === undefined) seen.set(status, (bodies = new Map()));
-    if (bodies.has(body)) return bodies.get(body);
+    const known = bodies.get(body);
+    if (known !== undefined) return known ?? undefined;
     const v = check(status, body);
-    if (bodies.size < max) bodies.set(body, v);
+    if (bodies.size < max) bodies.set(body, v ?? null);
     return v;
   };
 };
