@@ -1,8 +1,9 @@
-// bench/http-rate: requests per second of the HTTP engine (clients/http, driven as the harness will drive
-// it: reply checks, the harness's LoadStats with its HdrHistograms, an op per request, a window a second)
-// next to autocannon alone and a plain keep-alive client (node:http Agent), against one minimal SOAP
-// echo server in its own process, in the same run; prints the ratios. Rounds alternate the clients so
-// machine noise hits them alike. Not a test:
+// bench/http-rate: the HTTP engine (clients/http, driven as the harness will drive it: reply checks, the
+// harness's LoadStats with its HdrHistograms, an op per request, a window a second) next to autocannon alone
+// and a plain keep-alive client (node:http Agent), against one minimal SOAP echo server in its own process,
+// in the same run. Prints requests per second and requests per CPU second of this process (the client's
+// own cost, which the rest of the machine's load moves less), and their ratios. Rounds rotate the clients'
+// order so machine noise hits them alike. Not a test:
 // `npm run bench:http-rate [-- --seconds 3 --rounds 3 --connections 16 --pipelining 1,10 --json]`.
 
 import { spawn } from 'node:child_process';
@@ -37,26 +38,6 @@ const REPLY = Buffer.from(
   }),
 );
 
-// The server process: answers every request with the same SOAP echo reply.
-if (values.serve) {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () =>
-      res
-        .writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': REPLY.length })
-        .end(REPLY),
-    );
-  });
-  server.keepAliveTimeout = 120_000;
-  server.listen(0, '127.0.0.1', () => {
-    process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
-  });
-  process.stdin.resume();
-  process.stdin.on('end', () => process.exit(0));
-} else {
-  await main();
-}
-
 async function main(): Promise<void> {
   let seconds = Number(values.seconds);
   const rounds = Number(values.rounds);
@@ -74,8 +55,17 @@ async function main(): Promise<void> {
   const soap = { version: '1.1', operation: 'Echo', params: { text: TEXT } } as const;
   const req = prepareRequest({ url, soap });
 
+  // A client's rate (requests/s) and the CPU it spent per request (µs, this process: the client's own cost,
+  // which machine noise hardly moves, where the rate moves with whatever else the cores run).
+  type Run = { rate: number; cpuUs: number };
+  const cpuSince = (c0: NodeJS.CpuUsage): number => {
+    const c = process.cpuUsage(c0);
+    return c.user + c.system;
+  };
+
   // The engine as the harness drives it.
-  const engine = async (pipelining: number): Promise<number> => {
+  const engine = async (pipelining: number): Promise<Run> => {
+    const c0 = process.cpuUsage();
     const stats = new LoadStats('bench');
     let ops = 0;
     // Requests that completed within the model's duration (the drain's are not counted).
@@ -118,11 +108,12 @@ async function main(): Promise<void> {
     clearInterval(windows);
     if (Object.keys(totals.failed).some((k) => k !== 'aborted'))
       throw new Error(`engine failures: ${JSON.stringify(totals.failed)}`);
-    return ops / elapsed;
+    return { rate: ops / elapsed, cpuUs: cpuSince(c0) / totals.ok };
   };
 
   // autocannon alone, with the same pre-built request.
-  const alone = async (pipelining: number): Promise<number> => {
+  const alone = async (pipelining: number): Promise<Run> => {
+    const c0 = process.cpuUsage();
     const r = await autocannon({
       url,
       connections,
@@ -131,11 +122,12 @@ async function main(): Promise<void> {
       requests: [{ method: req.method, path: req.path, headers: req.headers, body: req.body }],
     });
     if (r.errors > 0 || r.non2xx > 0) throw new Error(`autocannon errors: ${r.errors}, non-2xx ${r.non2xx}`);
-    return r.requests.total / r.duration;
+    return { rate: r.requests.total / r.duration, cpuUs: cpuSince(c0) / r.requests.total };
   };
 
   // A plain keep-alive client: one request at a time per connection (node:http does not pipeline).
-  const plain = async (): Promise<number> => {
+  const plain = async (): Promise<Run> => {
+    const c0 = process.cpuUsage();
     const agent = new Agent({ keepAlive: true, maxSockets: connections });
     let done = 0;
     const start = performance.now();
@@ -174,7 +166,7 @@ async function main(): Promise<void> {
     );
     const rate = done / ((performance.now() - start) / 1000);
     agent.destroy();
-    return rate;
+    return { rate, cpuUs: cpuSince(c0) / done };
   };
 
   // A warm-up of each client first (the server's JIT too), not counted.
@@ -186,18 +178,21 @@ async function main(): Promise<void> {
   seconds = full;
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const results: Record<string, { engine: number; autocannon: number; plain?: number }> = {};
+  const summary = (xs: Run[]): Run => ({
+    rate: median(xs.map((x) => x.rate)),
+    cpuUs: median(xs.map((x) => x.cpuUs)),
+  });
+  const results: Record<string, { engine: Run; autocannon: Run; plain?: Run }> = {};
   for (const p of pipelinings) {
-    const runs: { engine: number[]; autocannon: number[]; plain: number[] } = {
+    const runs: { engine: Run[]; autocannon: Run[]; plain: Run[] } = {
       engine: [],
       autocannon: [],
       plain: [],
     };
     for (let round = 0; round < rounds; round++) {
-      const order =
-        round % 2 === 0
-          ? (['engine', 'autocannon', 'plain'] as const)
-          : (['plain', 'autocannon', 'engine'] as const);
+      // Each client takes each place in turn, so none always follows the same one.
+      const clients = ['engine', 'autocannon', 'plain'] as const;
+      const order = clients.map((_, i) => clients[(i + round) % clients.length]!);
       for (const who of order) {
         if (who === 'plain' && p !== 1) continue;
         runs[who].push(
@@ -206,9 +201,9 @@ async function main(): Promise<void> {
       }
     }
     results[`c${connections}p${p}`] = {
-      engine: median(runs.engine),
-      autocannon: median(runs.autocannon),
-      ...(p === 1 ? { plain: median(runs.plain) } : {}),
+      engine: summary(runs.engine),
+      autocannon: summary(runs.autocannon),
+      ...(p === 1 ? { plain: summary(runs.plain) } : {}),
     };
   }
   child.stdin.end();
@@ -218,16 +213,49 @@ async function main(): Promise<void> {
     return;
   }
   console.log(
-    `HTTP requests/s, ${connections} connections, ${seconds}s x ${rounds} rounds (median), SOAP 1.1 echo:`,
+    `HTTP, ${connections} connections, SOAP 1.1 echo, ${seconds}s x ${rounds} rounds (medians): requests/s and client CPU µs per request`,
   );
+  const show = (label: string, r: Run) =>
+    `${label} ${r.rate.toFixed(0).padStart(6)}/s ${r.cpuUs.toFixed(1).padStart(5)}µs`;
   for (const [name, r] of Object.entries(results)) {
-    const line = [
-      `${name.padEnd(8)} engine ${r.engine.toFixed(0).padStart(7)}`,
-      `autocannon ${r.autocannon.toFixed(0).padStart(7)}`,
-      ...(r.plain === undefined ? [] : [`keep-alive ${r.plain.toFixed(0).padStart(7)}`]),
-      `engine/autocannon ${(r.engine / r.autocannon).toFixed(2)}x`,
-      ...(r.plain === undefined ? [] : [`engine/keep-alive ${(r.engine / r.plain).toFixed(2)}x`]),
-    ];
-    console.log(line.join('  '));
+    console.log(
+      [
+        name.padEnd(7),
+        show('engine', r.engine),
+        show('autocannon', r.autocannon),
+        ...(r.plain === undefined ? [] : [show('keep-alive', r.plain)]),
+      ].join('  '),
+    );
+    console.log(
+      [
+        ''.padEnd(7),
+        `engine/autocannon: rate ${(r.engine.rate / r.autocannon.rate).toFixed(2)}x, requests per CPU second ${(r.autocannon.cpuUs / r.engine.cpuUs).toFixed(2)}x`,
+        ...(r.plain === undefined
+          ? []
+          : [
+              `engine/keep-alive: rate ${(r.engine.rate / r.plain.rate).toFixed(2)}x, requests per CPU second ${(r.plain.cpuUs / r.engine.cpuUs).toFixed(2)}x`,
+            ]),
+      ].join('  '),
+    );
   }
+}
+
+// The server process: answers every request with the same SOAP echo reply.
+if (values.serve) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () =>
+      res
+        .writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': REPLY.length })
+        .end(REPLY),
+    );
+  });
+  server.keepAliveTimeout = 120_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
+  });
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+} else {
+  await main();
 }
