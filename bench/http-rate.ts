@@ -3,7 +3,8 @@
 // and a plain keep-alive client (node:http Agent), against one minimal SOAP echo server in its own process,
 // in the same run. Prints requests per second and requests per CPU second of this process (the client's
 // own cost, which the rest of the machine's load moves less), and their ratios. Rounds rotate the clients'
-// order so machine noise hits them alike. Not a test:
+// order so machine noise hits them alike. "engine alone" is the engine with no recorder and no ops: its own
+// cost, without the harness's. Not a test:
 // `npm run bench:http-rate [-- --seconds 3 --rounds 3 --connections 16 --pipelining 1,10 --json]`.
 
 import { spawn } from 'node:child_process';
@@ -64,12 +65,11 @@ async function main(): Promise<void> {
   };
 
   // The engine as the harness drives it.
-  const engine = async (pipelining: number): Promise<Run> => {
+  // `bare`: with no recorder and no op, the engine's own cost alone.
+  const engine = async (pipelining: number, bare = false): Promise<Run> => {
     const c0 = process.cpuUsage();
     const stats = new LoadStats('bench');
-    let ops = 0;
-    // Requests that completed within the model's duration (the drain's are not counted).
-    let counting = true;
+    let built = 0;
     const onOp = (o: HttpOp): void => {
       // The op event the harness appends (writing it out is the history writer's cost, not the engine's).
       const e: OpEvent = {
@@ -85,27 +85,31 @@ async function main(): Promise<void> {
         calls: 1,
         failure: o.failure as OpFailure | undefined,
       };
-      if (e.type === 'ok' && counting) ops++;
+      if (e.type === 'ok') built++;
     };
     const windows = setInterval(() => stats.window(0, 1000), 1000);
     const start = performance.now();
     const load = await startHttpLoad(
       { url, soap, model: 'constant-sessions', connections, pipelining, duration: seconds * 1000 },
-      {
-        recorder: {
-          started: () => stats.started(),
-          dropped: () => stats.dropped(),
-          call: (ok, ms) => stats.call(ok, ms),
-          finished: (f, c, u) => stats.finished(f as OpFailure | undefined, c, u),
-        },
-        onOp,
-      },
+      bare
+        ? {}
+        : {
+            recorder: {
+              started: () => stats.started(),
+              dropped: () => stats.dropped(),
+              call: (ok, ms) => stats.call(ok, ms),
+              finished: (f, c, u) => stats.finished(f as OpFailure | undefined, c, u),
+            },
+            onOp,
+          },
     );
     await load.done;
-    counting = false;
+    // Requests that completed within the model's duration (the drain's are not counted).
+    const ops = load.totals.ok;
     const elapsed = (performance.now() - start) / 1000;
     const totals = await load.stop(2000);
     clearInterval(windows);
+    if (!bare && built !== totals.ok) throw new Error('an op went missing');
     if (Object.keys(totals.failed).some((k) => k !== 'aborted'))
       throw new Error(`engine failures: ${JSON.stringify(totals.failed)}`);
     return { rate: ops / elapsed, cpuUs: cpuSince(c0) / totals.ok };
@@ -173,6 +177,7 @@ async function main(): Promise<void> {
   const full = seconds;
   seconds = 1;
   await engine(1);
+  await engine(1, true);
   await alone(1);
   await plain();
   seconds = full;
@@ -182,26 +187,34 @@ async function main(): Promise<void> {
     rate: median(xs.map((x) => x.rate)),
     cpuUs: median(xs.map((x) => x.cpuUs)),
   });
-  const results: Record<string, { engine: Run; autocannon: Run; plain?: Run }> = {};
+  const results: Record<string, { engine: Run; bare: Run; autocannon: Run; plain?: Run }> = {};
   for (const p of pipelinings) {
-    const runs: { engine: Run[]; autocannon: Run[]; plain: Run[] } = {
+    const runs: { engine: Run[]; bare: Run[]; autocannon: Run[]; plain: Run[] } = {
       engine: [],
+      bare: [],
       autocannon: [],
       plain: [],
     };
     for (let round = 0; round < rounds; round++) {
       // Each client takes each place in turn, so none always follows the same one.
-      const clients = ['engine', 'autocannon', 'plain'] as const;
+      const clients = ['engine', 'bare', 'autocannon', 'plain'] as const;
       const order = clients.map((_, i) => clients[(i + round) % clients.length]!);
       for (const who of order) {
         if (who === 'plain' && p !== 1) continue;
         runs[who].push(
-          who === 'engine' ? await engine(p) : who === 'autocannon' ? await alone(p) : await plain(),
+          who === 'engine'
+            ? await engine(p)
+            : who === 'bare'
+              ? await engine(p, true)
+              : who === 'autocannon'
+                ? await alone(p)
+                : await plain(),
         );
       }
     }
     results[`c${connections}p${p}`] = {
       engine: summary(runs.engine),
+      bare: summary(runs.bare),
       autocannon: summary(runs.autocannon),
       ...(p === 1 ? { plain: summary(runs.plain) } : {}),
     };
@@ -222,6 +235,7 @@ async function main(): Promise<void> {
       [
         name.padEnd(7),
         show('engine', r.engine),
+        show('engine alone', r.bare),
         show('autocannon', r.autocannon),
         ...(r.plain === undefined ? [] : [show('keep-alive', r.plain)]),
       ].join('  '),
@@ -230,6 +244,7 @@ async function main(): Promise<void> {
       [
         ''.padEnd(7),
         `engine/autocannon: rate ${(r.engine.rate / r.autocannon.rate).toFixed(2)}x, requests per CPU second ${(r.autocannon.cpuUs / r.engine.cpuUs).toFixed(2)}x`,
+        `engine alone/autocannon: rate ${(r.bare.rate / r.autocannon.rate).toFixed(2)}x, requests per CPU second ${(r.autocannon.cpuUs / r.bare.cpuUs).toFixed(2)}x`,
         ...(r.plain === undefined
           ? []
           : [

@@ -45,6 +45,16 @@ declare module 'autocannon' {
     skipAggregateResult?: boolean;
     overallRate?: number;
     connectionRate?: number;
+    // Histograms of one's own in place of autocannon's (`__custom` ones are not encoded into its result).
+    histograms?: { latencies?: AutocannonHistogram };
+  };
+
+  export type AutocannonHistogram = {
+    __custom: true;
+    recordValue(v: number): void;
+    recordValueWithExpectedInterval(v: number, interval: number): void;
+    reset(): void;
+    destroy(): void;
   };
 
   // The aggregated result (the default; skipAggregateResult gives a raw one the engine does not read).

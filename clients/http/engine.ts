@@ -4,7 +4,7 @@
 // LoadStats: counts and HdrHistograms per window) and, if asked, as an op. autocannon's own histograms
 // are not used: see clients/http/README.md, "What an HTTP load measures".
 
-import autocannon, { type AutocannonInstance } from 'autocannon';
+import autocannon, { type AutocannonHistogram, type AutocannonInstance } from 'autocannon';
 import { isIP } from 'node:net';
 import { resolveHost } from '../loopback.ts';
 import { constantArrivals, rampArrivals } from './arrivals.ts';
@@ -80,6 +80,15 @@ const NOOP_RECORDER: HttpLoadRecorder = { started() {}, dropped() {}, call() {},
 const SAFETY_MS = 600_000;
 // How often autocannon looks at its stop flag.
 const SAMPLE_MS = 100;
+// autocannon records every response's latency into a histogram of its own, which the engine never reads
+// (see the README): its `histograms` option takes this one instead, which keeps nothing.
+const UNUSED_LATENCIES: AutocannonHistogram = {
+  __custom: true,
+  recordValue() {},
+  recordValueWithExpectedInterval() {},
+  reset() {},
+  destroy() {},
+};
 
 const modelMs = (s: HttpLoadSpec): number =>
   s.model === 'ramping-arrival-rate' ? s.stages.reduce((n, x) => n + x.duration, 0) : s.duration;
@@ -152,6 +161,7 @@ class Engine implements HttpLoad {
       },
       sampleInt: SAMPLE_MS,
       skipAggregateResult: true,
+      histograms: { latencies: UNUSED_LATENCIES },
     });
     // The model's clock starts once autocannon has its connections under way (its set-up takes tens of
     // ms the first time, which would otherwise count as every early request's latency).
