@@ -84,13 +84,15 @@ export type SoapCodec = {
   readonly lastError: SoapError | undefined;
 };
 
-const resultOf = (wrapper: XmlElement | undefined): string | undefined => {
+// The text of a response wrapper's single result element (<OpResponse><OpResult>text</OpResult>), if any.
+export const resultOf = (wrapper: XmlElement | undefined): string | undefined => {
   if (wrapper === undefined) return undefined;
   const kids = childElements(wrapper);
   return kids.length === 1 ? textOf(kids[0]!) : undefined;
 };
 
-const toReply = (root: XmlElement): SoapReply => {
+// A SOAP 1.2 envelope read as a reply or a fault.
+export const toReply = (root: XmlElement): SoapReply => {
   const env = readEnvelope(root);
   if (env.fault !== undefined) {
     return { kind: 'fault', action: env.action, relatesTo: env.relatesTo, ...env.fault };

@@ -75,9 +75,11 @@ export type EnvelopeParts = {
   fault: SoapFault | undefined;
 };
 
-type Scope = ReadonlyMap<string, string>;
+// Prefixes in scope at an element: prefix -> namespace.
+export type Scope = ReadonlyMap<string, string>;
 
-const scopeOf = (parent: Scope, e: XmlElement): Scope => {
+// The prefixes in scope inside `e`, given those of its parent.
+export const scopeOf = (parent: Scope, e: XmlElement): Scope => {
   if (e.declarations.length === 0) return parent;
   const m = new Map(parent);
   for (const d of e.declarations) m.set(d.prefix, d.uri);
@@ -85,7 +87,7 @@ const scopeOf = (parent: Scope, e: XmlElement): Scope => {
 };
 
 // Resolves a QName's prefix (a fault code's value) to its namespace.
-const resolveQName = (text: string, scope: Scope): { name: string; ns: string } => {
+export const resolveQName = (text: string, scope: Scope): { name: string; ns: string } => {
   const t = text.trim();
   const i = t.indexOf(':');
   const prefix = i < 0 ? '' : t.slice(0, i);

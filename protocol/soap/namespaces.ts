@@ -8,3 +8,7 @@ export const WSA10 = 'http://www.w3.org/2005/08/addressing';
 export const WSA_ANONYMOUS = 'http://www.w3.org/2005/08/addressing/anonymous';
 // The default namespace of a WCF service contract.
 export const TEMPURI = 'http://tempuri.org/';
+// SOAP 1.1 envelope namespace (BasicHttpBinding's Soap11 message version).
+export const SOAP11 = 'http://schemas.xmlsoap.org/soap/envelope/';
+// The namespace of WCF's addressing faults when a binding has no WS-Addressing (AddressingVersion.None).
+export const WSA_NONE = 'http://schemas.microsoft.com/ws/2005/05/addressing/none';

@@ -12,6 +12,8 @@ export type StandIn = {
   pid: number;
   // net.tcp://127.0.0.1:PORT/
   base: string;
+  // http://127.0.0.1:N/ when started with `http` (its endpoints: basic for SOAP 1.1, ws for SOAP 1.2).
+  http: string | undefined;
   // Every line it printed.
   readonly lines: readonly string[];
   // SIGHUP, resolved once it printed the RECYCLED line for it.
@@ -19,7 +21,13 @@ export type StandIn = {
   stop: () => Promise<void>;
 };
 
-export type StandInOptions = { anyAddress?: boolean; exactHost?: boolean; port?: number };
+// `http`: also serve the HTTP bindings, on this port (0 or true: a free one).
+export type StandInOptions = {
+  anyAddress?: boolean;
+  exactHost?: boolean;
+  port?: number;
+  http?: boolean | number;
+};
 
 // Starts the stand-in and waits for its READY line.
 export const startStandIn = async (options: StandInOptions = {}, timeoutMs = 15000): Promise<StandIn> => {
@@ -30,6 +38,9 @@ export const startStandIn = async (options: StandInOptions = {}, timeoutMs = 150
     '--exit-with-stdin',
     ...(options.anyAddress === true ? ['--any-address'] : []),
     ...(options.exactHost === true ? ['--exact-host'] : []),
+    ...(options.http === undefined || options.http === false
+      ? []
+      : ['--http-port', String(options.http === true ? 0 : options.http)]),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];
@@ -81,6 +92,7 @@ export const startStandIn = async (options: StandInOptions = {}, timeoutMs = 150
     port,
     pid: child.pid!,
     base: `net.tcp://127.0.0.1:${port}/`,
+    http: lines.find((l) => l.startsWith('HTTP '))?.slice('HTTP '.length),
     lines,
     recycle: () => {
       const n = ++recycles;
