@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { type HttpOp, prepareRequest, startHttpLoad } from '../clients/http/index.ts';
-import type { OpEvent, OpFailure } from '../harness/history/events.ts';
+import type { OpEvent, OpFailure } from '../model/history.ts';
 import { LoadStats } from '../harness/load/stats.ts';
 import { el, soapHttpReply, TEMPURI } from '../protocol/index.ts';
 

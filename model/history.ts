@@ -31,9 +31,10 @@ export type Phase =
 export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase };
 
 // How a session or call failed, in the client's words; `reply-fault` is an operation that answered
-// with a fault (the session itself was fine).
+// with a fault (the session itself was fine); `corrupt` a reply with the wrong content (an echo that is
+// not what was sent); `http-status` an HTTP status outside 2xx that is no SOAP fault.
 export type OpFailure = {
-  kind: FailureKind | 'reply-fault';
+  kind: FailureKind | 'reply-fault' | 'corrupt' | 'http-status';
   stage: Stage;
   fault?: string | null;
   code?: string;
