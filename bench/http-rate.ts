@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { type HttpOp, prepareRequest, startHttpLoad } from '../clients/http/index.ts';
-import type { OpEvent, OpFailure } from '../model/history.ts';
+import type { OpEvent } from '../model/history.ts';
 import { LoadStats } from '../harness/load/stats.ts';
 import { el, soapHttpReply, TEMPURI } from '../protocol/index.ts';
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         ms: o.ms,
         uncorrectedMs: o.uncorrectedMs,
         calls: 1,
-        failure: o.failure as OpFailure | undefined,
+        failure: o.failure,
       };
       if (e.type === 'ok') built++;
     };
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
               started: () => stats.started(),
               dropped: () => stats.dropped(),
               call: (ok, ms) => stats.call(ok, ms),
-              finished: (f, c, u) => stats.finished(f as OpFailure | undefined, c, u),
+              finished: (f, c, u) => stats.finished(f, c, u),
             },
             onOp,
           },
