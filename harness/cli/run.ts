@@ -16,6 +16,7 @@ import { attachProgress } from './progress.ts';
 import { withLoadDuration } from '../suite/fault-schedule.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 import { durationFlag, HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
+import { onStopRequests } from './stop-requests.ts';
 import { InvalidSuites, loadSuites } from './suites.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
@@ -50,7 +51,7 @@ export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] 
 
 Runs each suite: starts its target, runs load and faults, checks, writes DIR/<suite>/ with
 history.ndjson, report.json, junit.xml and report.html. Ctrl-C stops load, heals faults, stops the
-target and still writes the reports (a second Ctrl-C forces).
+target and still writes the reports, exit 3 (so do SIGTERM and SIGHUP); a second one forces.
 
   --out DIR    where runs are written (default runs)
   --json       print the reports as JSON on stdout instead of the summary
@@ -113,53 +114,61 @@ export const runCommand = async (argv: string[]): Promise<number> => {
   }
 
   const abort = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
+  // SIGINT, SIGTERM or SIGHUP once (however many times one action delivers it): stop gracefully.
+  const detach = onStopRequests({
+    stop: (why) => {
       process.stderr.write(
-        `\n${sig}: stopping load, healing faults, stopping the target; reports will still be written (again to force)\n`,
+        `\n${why}: stopping load, healing faults, stopping the target; reports will still be written (again to force)\n`,
       );
       abort.abort();
-    } else {
-      process.stderr.write(`\n${sig} again: exiting now; the watchdog stops what is left\n`);
+    },
+    force: (why) => {
+      process.stderr.write(`\n${why} again: exiting now; the watchdog stops what is left\n`);
       process.exit(ExitCode.Interrupted);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+    },
+  });
+  try {
+    return await runAll(suites, values.out, seed, values.json, abort.signal);
+  } finally {
+    detach();
+  }
+};
+
+// Runs the suites one after another (until a stop request) and reports them; returns the exit code.
+const runAll = async (
+  suites: readonly SuiteRun[],
+  out: string,
+  seed: number | undefined,
+  json: boolean,
+  signal: AbortSignal,
+): Promise<number> => {
   const results: RunResult[] = [];
   // Each run's report as writeReports built it, for --json and the variants table.
   const reports = new Map<RunResult, Report>();
-  try {
-    for (const loaded of suites) {
-      if (abort.signal.aborted) break;
-      let detach: (() => void) | undefined;
-      const r = await runSuite(loaded, {
-        outDir: values.out,
-        seed,
-        signal: abort.signal,
-        onHistory: (h) => (detach = attachProgress(h)),
-        onSweep: (lines) => process.stderr.write(`${lines.join('\n')}\n`),
-        writeReports: async (x) => {
-          reports.set(x, await writeReports(x));
-        },
-      });
-      detach?.();
-      results.push(r);
-      if (!values.json) process.stdout.write(`${renderSummary(r)}\n`);
-    }
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+  for (const loaded of suites) {
+    if (signal.aborted) break;
+    let detach: (() => void) | undefined;
+    const r = await runSuite(loaded, {
+      outDir: out,
+      seed,
+      signal,
+      onHistory: (h) => (detach = attachProgress(h)),
+      onSweep: (lines) => process.stderr.write(`${lines.join('\n')}\n`),
+      writeReports: async (x) => {
+        reports.set(x, await writeReports(x));
+      },
+    });
+    detach?.();
+    results.push(r);
+    if (!json) process.stdout.write(`${renderSummary(r)}\n`);
   }
-  if (values.json) {
+  if (json) {
     const printed = results.map((r) => reports.get(r));
     process.stdout.write(`${JSON.stringify(printed, null, 2)}\n`);
   }
-  await reportVariants(suites, results, reports, values.out, values.json);
+  await reportVariants(suites, results, reports, out, json);
   const outcomes = new Set(results.map((r) => r.outcome));
-  if (abort.signal.aborted || outcomes.has('interrupted')) return ExitCode.Interrupted;
+  if (signal.aborted || outcomes.has('interrupted')) return ExitCode.Interrupted;
   if (outcomes.has('invalid')) return ExitCode.InvalidRun;
   if (outcomes.has('not-met')) return ExitCode.Failed;
   return ExitCode.Ok;
