@@ -7,6 +7,7 @@ import type * as z from 'zod';
 import { crossChecks, type RawIssue } from './cross-checks.ts';
 import { type ParsedSuite, suiteSchema } from './schema.ts';
 import { keysAt } from './schema-walk.ts';
+import { syntaxProblems, unresolvedAlias } from './yaml-errors.ts';
 
 export type SuiteProblem = { file: string; line: number; col: number; path: string; message: string };
 
@@ -158,27 +159,13 @@ export const validateYaml = <S extends z.ZodType>(
 ): YamlResult<z.output<S>> => {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0].line ?? 1,
-        col: e.linePos?.[0].col ?? 1,
-        path: '',
-        message: `YAML: ${e.message.split('\n')[0]}`,
-      })),
-    };
-  }
+  if (doc.errors.length > 0) return { ok: false, problems: syntaxProblems(doc, lineCounter, text, file) };
   let raw: unknown;
   try {
     raw = doc.toJS();
   } catch (e) {
     // An alias to an anchor that does not exist (`*nothing`) is only found when the YAML is resolved.
-    return {
-      ok: false,
-      problems: [{ file, line: 1, col: 1, path: '', message: `YAML: ${(e as Error).message}` }],
-    };
+    return { ok: false, problems: [unresolvedAlias(doc, lineCounter, file, e as Error)] };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {
