@@ -33,6 +33,8 @@ import { EXIT_CODES, type RunOutcome, type RunResult } from './result.ts';
 
 export type RunOptions = {
   outDir: string;
+  // The run's own folder, when it is not OUT/SUITE (the command line's default, one folder per run).
+  dir?: string;
   seed?: number;
   // Aborted by SIGINT/SIGTERM: load stops, faults heal, the target stops, reports are still written.
   signal: AbortSignal;
@@ -63,7 +65,7 @@ const resolveVia = (via: string, target: RunningTarget, proxy?: NetworkProxy): N
 
 export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOptions): Promise<RunResult> => {
   const seed = o.seed ?? suite.seed ?? freshSeed();
-  const dir = join(o.outDir, suite.name);
+  const dir = o.dir ?? join(o.outDir, suite.name);
   await mkdir(dir, { recursive: true });
   const h = new HistoryWriter(
     {
