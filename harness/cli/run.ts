@@ -1,18 +1,20 @@
-// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--dry-run]`: runs suites one after another
-// and exits 0 when each met its expectation, 1 when one did not, 3 when interrupted, 4 when a run was
-// invalid. --dry-run prints each run's resolved plan and starts nothing.
+// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--dry-run]`: runs suites one
+// after another, each in a folder of its own (run-folders.ts), and exits 0 when each met its
+// expectation, 1 when one did not, 3 when interrupted, 4 when a run was invalid. --dry-run prints each
+// run's resolved plan and starts nothing.
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderSummary } from '../../reports/console.ts';
 import type { Report } from '../../reports/json.ts';
-import { renderVariants, type VariantRow, variantRow } from '../../reports/variants.ts';
+import { renderVariants, variantRow } from '../../reports/variants.ts';
 import { writeReports } from '../../reports/write.ts';
 import type { RunResult } from '../run/result.ts';
 import { runSuite } from '../run/run-suite.ts';
 import { planOf, renderPlan } from './dry-run.ts';
 import { attachProgress } from './progress.ts';
+import { claimFolder, DEFAULT_RUNS, folderGroups, pointLatest, runStamp } from './run-folders.ts';
 import { withLoadDuration } from '../suite/fault-schedule.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 import { durationFlag, HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
@@ -20,40 +22,33 @@ import { onStopRequests } from './stop-requests.ts';
 import { InvalidSuites, loadSuites } from './suites.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
-// After the runs, each suite's variants side by side: a table on the console, the rows as JSON beside
-// the runs (DIR/SUITE.variants.json).
+// After a suite file's runs, its variants side by side: a table on the console, the rows as JSON
+// beside the runs (OUT/SUITE.variants.json).
 const reportVariants = async (
-  suites: readonly SuiteRun[],
+  runs: readonly SuiteRun[],
   results: readonly RunResult[],
   reports: ReadonlyMap<RunResult, Report>,
   out: string,
   json: boolean,
 ): Promise<void> => {
-  const groups = new Map<string, VariantRow[]>();
-  results.forEach((r, i) => {
-    const v = suites[i]?.variant;
-    if (v === undefined) return;
-    const rows = groups.get(v.of) ?? [];
-    rows.push(variantRow(v.name, r, reports.get(r)!));
-    groups.set(v.of, rows);
-  });
-  for (const [suite, rows] of groups) {
-    if (rows.length < 2) continue;
-    await writeFile(
-      join(out, `${suite}.variants.json`),
-      `${JSON.stringify({ suite, variants: rows }, null, 2)}\n`,
-    );
-    if (!json) process.stdout.write(`${renderVariants(suite, rows)}\n`);
-  }
+  const suite = runs[0]?.variant?.of;
+  if (suite === undefined || results.length < 2) return;
+  const rows = results.map((r, i) => variantRow(runs[i]!.variant!.name, r, reports.get(r)!));
+  await writeFile(
+    join(out, `${suite}.variants.json`),
+    `${JSON.stringify({ suite, variants: rows }, null, 2)}\n`,
+  );
+  if (!json) process.stdout.write(`${renderVariants(suite, rows)}\n`);
 };
 
 export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--dry-run]
 
-Runs each suite: starts its target, runs load and faults, checks, writes DIR/<suite>/ with
-history.ndjson, report.json, junit.xml and report.html. Ctrl-C stops load, heals faults, stops the
-target and still writes the reports, exit 3 (so do SIGTERM and SIGHUP); a second one forces.
+Runs each suite: starts its target, runs load and faults, checks, and writes history.ndjson,
+report.json, junit.xml and report.html to runs/<suite>/<time>/ (runs/<suite>/latest points at the
+newest), or to DIR/<suite>/ with --out. Ctrl-C stops load, heals faults, stops the target and still
+writes the reports, exit 3 (so do SIGTERM and SIGHUP); a second one forces.
 
-  --out DIR    where runs are written (default runs)
+  --out DIR    write each run to DIR/<suite>/ (replacing the run there) instead of a new folder
   --json       print the reports as JSON on stdout instead of the summary
   --seed N     the seed for payloads and random choices (overrides the suite's)
   --duration D every load runs for D (a soak's length; constant models run D, a ramp keeps its shape)
@@ -68,7 +63,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
         args: argv,
         allowPositionals: true,
         options: {
-          out: { type: 'string', default: 'runs' },
+          out: { type: 'string' },
           json: { type: 'boolean', default: false },
           seed: { type: 'string' },
           duration: { type: 'string' },
@@ -128,7 +123,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
     },
   });
   try {
-    return await runAll(suites, values.out, seed, values.json, abort.signal);
+    return await runAll(suites, { out: values.out, seed, json: values.json, signal: abort.signal });
   } finally {
     detach();
   }
@@ -137,38 +132,47 @@ export const runCommand = async (argv: string[]): Promise<number> => {
 // Runs the suites one after another (until a stop request) and reports them; returns the exit code.
 const runAll = async (
   suites: readonly SuiteRun[],
-  out: string,
-  seed: number | undefined,
-  json: boolean,
-  signal: AbortSignal,
+  o: { out: string | undefined; seed: number | undefined; json: boolean; signal: AbortSignal },
 ): Promise<number> => {
   const results: RunResult[] = [];
   // Each run's report as writeReports built it, for --json and the variants table.
   const reports = new Map<RunResult, Report>();
-  for (const loaded of suites) {
-    if (signal.aborted) break;
-    let detach: (() => void) | undefined;
-    const r = await runSuite(loaded, {
-      outDir: out,
-      seed,
-      signal,
-      onHistory: (h) => (detach = attachProgress(h)),
-      onSweep: (lines) => process.stderr.write(`${lines.join('\n')}\n`),
-      writeReports: async (x) => {
-        reports.set(x, await writeReports(x));
-      },
-    });
-    detach?.();
-    results.push(r);
-    if (!json) process.stdout.write(`${renderSummary(r)}\n`);
+  const stamp = runStamp(new Date());
+  for (const group of folderGroups(suites)) {
+    if (o.signal.aborted) break;
+    // Without --out, the suite file's runs get a folder of their own: runs/SUITE/TIME/.
+    const own = o.out === undefined ? await claimFolder(join(DEFAULT_RUNS, group.name), stamp) : undefined;
+    const out = own ?? o.out!;
+    const done: RunResult[] = [];
+    for (const loaded of group.runs) {
+      if (o.signal.aborted) break;
+      let detach: (() => void) | undefined;
+      const r = await runSuite(loaded, {
+        outDir: out,
+        // A suite alone writes straight into its own folder; variants write SUITE.VARIANT/ in it.
+        ...(own !== undefined && loaded.variant === undefined ? { dir: own } : {}),
+        seed: o.seed,
+        signal: o.signal,
+        onHistory: (h) => (detach = attachProgress(h)),
+        onSweep: (lines) => process.stderr.write(`${lines.join('\n')}\n`),
+        writeReports: async (x) => {
+          reports.set(x, await writeReports(x));
+        },
+      });
+      detach?.();
+      done.push(r);
+      if (!o.json) process.stdout.write(`${renderSummary(r)}\n`);
+    }
+    results.push(...done);
+    await reportVariants(group.runs, done, reports, out, o.json);
+    if (own !== undefined) await pointLatest(join(DEFAULT_RUNS, group.name), own);
   }
-  if (json) {
+  if (o.json) {
     const printed = results.map((r) => reports.get(r));
     process.stdout.write(`${JSON.stringify(printed, null, 2)}\n`);
   }
-  await reportVariants(suites, results, reports, out, json);
   const outcomes = new Set(results.map((r) => r.outcome));
-  if (signal.aborted || outcomes.has('interrupted')) return ExitCode.Interrupted;
+  if (o.signal.aborted || outcomes.has('interrupted')) return ExitCode.Interrupted;
   if (outcomes.has('invalid')) return ExitCode.InvalidRun;
   if (outcomes.has('not-met')) return ExitCode.Failed;
   return ExitCode.Ok;
