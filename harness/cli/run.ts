@@ -1,4 +1,4 @@
-// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--dry-run]`: runs suites one
+// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--set P=V]... [--dry-run]`: runs suites one
 // after another, each in a folder of its own (run-folders.ts), and exits 0 when each met its
 // expectation, 1 when one did not, 3 when interrupted, 4 when a run was invalid. --dry-run prints each
 // run's resolved plan and starts nothing.
@@ -41,7 +41,8 @@ const reportVariants = async (
   if (!json) process.stdout.write(`${renderVariants(suite, rows)}\n`);
 };
 
-export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--dry-run]
+export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D]
+                        [--set PATH=VALUE]... [--dry-run]
 
 Runs each suite: starts its target, runs load and faults, checks, and writes history.ndjson,
 report.json, junit.xml and report.html to runs/<suite>/<time>/ (runs/<suite>/latest points at the
@@ -52,7 +53,12 @@ writes the reports, exit 3 (so do SIGTERM and SIGHUP); a second one forces.
   --json       print the reports as JSON on stdout instead of the summary
   --seed N     the seed for payloads and random choices (overrides the suite's)
   --duration D every load runs for D (a soak's length; constant models run D, a ramp keeps its shape)
+  --set PATH=VALUE
+               set a field of every run, as a variant's set does: a dotted path (load.0.rate=300,
+               checks.listener.responsive.maxGap=2s), the value read as YAML; repeat for more
   --dry-run    validate and print each run's plan (target, load and fault windows), start nothing
+
+Suites may use environment variables: \${NAME}, or \${NAME:-default} when NAME is unset or empty.
 
 Before each run, journals of crashed runs are swept: faults they left open are healed.`;
 
@@ -68,6 +74,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
           seed: { type: 'string' },
           duration: { type: 'string' },
           'dry-run': { type: 'boolean', default: false },
+          set: { type: 'string', multiple: true, default: [] },
           ...HELP_FLAG,
         },
       }),
@@ -83,7 +90,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
   const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
   let suites: SuiteRun[];
   try {
-    suites = await loadSuites(positionals);
+    suites = await loadSuites(positionals, { env: process.env, sets: values.set });
   } catch (e) {
     if (!(e instanceof InvalidSuites)) throw e;
     process.stderr.write(`${e.lines.join('\n')}\n`);
