@@ -7,6 +7,7 @@
 // The signals that stop a command.
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+// One of those signals.
 export type StopSignal = (typeof STOP_SIGNALS)[number];
 
 // Set by bin/nettcp-chaos.js to its pid when it starts us with an IPC channel (kept in step with it).

@@ -13,6 +13,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // One replacement on a line: at column `col` of the file, `length` characters became `written`.
 type Edit = { line: number; col: number; length: number; written: number };
 
+// The text with the values put in, or the problems of its references.
 export type EnvResult =
   | {
       ok: true;

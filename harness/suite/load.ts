@@ -156,6 +156,7 @@ const fromCross = (issue: RawIssue, doc: Document, lc: LineCounter, file: string
 
 export type YamlResult<T> = { ok: true; value: T } | { ok: false; problems: SuiteProblem[] };
 
+// YAML read with every node's place, or its syntax problems.
 export type Parsed = { ok: true; doc: Document; lc: LineCounter } | { ok: false; problems: SuiteProblem[] };
 
 // Reads YAML text keeping every node's place; the syntax errors, if any, as problems.

@@ -16,6 +16,7 @@ export const SYSTEM_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((p) => 
 // The Node 24 the project pins (the `node` devDependency).
 export const PINNED_NODE = createRequire(import.meta.url).resolve('node/bin/node');
 
+// A started job: its first process (the group's leader), what it printed, and how it ended.
 export type Job = {
   child: ChildProcess;
   pgid: number;
