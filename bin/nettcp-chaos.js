@@ -5,10 +5,16 @@
 
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../harness/cli/main.ts', import.meta.url));
 const major = Number(process.versions.node.split('.')[0]);
+
+// Kept in step with harness/cli/stop-requests.ts (this file cannot import TypeScript).
+const LAUNCHER_ENV = 'NETTCP_CHAOS_LAUNCHER';
+const SIGNAL_MESSAGE = 'nettcp-chaos:signal';
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 if (major >= 24) {
   await import(main);
@@ -22,10 +28,31 @@ if (major >= 24) {
     );
     process.exit(2);
   }
-  const child = spawn(pinned, [main, ...process.argv.slice(2)], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  // The child shares our process group, so Ctrl-C or a closed terminal signals it directly as well as
+  // us, while a signal sent to our pid alone (kill, systemd, CI) reaches only us. Neither process can
+  // tell where a signal came from, so we do not signal the child: we tell it over an IPC channel what
+  // we received, and it counts the two sources apart (one action, one stop; see stop-requests.ts).
+  const child = spawn(pinned, [main, ...process.argv.slice(2)], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, [LAUNCHER_ENV]: String(process.pid) },
+  });
+  const forward = (signal) => {
+    if (!child.connected) return;
+    child.send({ type: SIGNAL_MESSAGE, signal }, (e) => {
+      // The channel failed (the child is going away): fall back to the signal itself.
+      if (e) child.kill(signal);
+    });
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, forward);
+  child.on('error', (e) => {
+    process.stderr.write(`nettcp-chaos: cannot start ${pinned}: ${e.message}\n`);
+    process.exit(2);
+  });
   child.on('exit', (code, signal) => {
-    if (signal !== null) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
+    if (signal === null) process.exit(code ?? 1);
+    // Die the way the child died, so a shell sees the signal; our own handlers must not catch it.
+    for (const s of STOP_SIGNALS) process.removeAllListeners(s);
+    process.kill(process.pid, signal);
+    process.exit(128 + (constants.signals[signal] ?? 0));
   });
 }

@@ -27,8 +27,9 @@ export const COMPARE_USAGE = `usage: nettcp-chaos compare DIR_A DIR_B [--json] [
 Sets run B (the candidate) beside run A (the baseline): each check's status, session latency
 percentiles per load (corrected), error rates with their breakdown, fds per process role (peak,
 and what was left after settle) and the listener's longest probe gap; says which run is better on
-each and flags regressions. DIR_A and DIR_B are run folders (OUT/<suite>), or --out folders whose
-runs are paired by suite folder name. Each run is rebuilt from its history.ndjson.
+each and flags regressions. DIR_A and DIR_B are run folders (runs/<suite>/<time>, runs/<suite>/latest,
+or OUT/<suite> with --out), or folders of several runs, paired by suite folder name. Each run is
+rebuilt from its history.ndjson.
 
   --json                   print one JSON document (schema nettcp-chaos/compare) instead of text
   --latency-tolerance PCT  how much slower B's p50/p90/p99 may be before it counts as worse

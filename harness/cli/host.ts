@@ -1,6 +1,7 @@
 // `nettcp-chaos host [--config FILE] [--port N]`: the reference host in the foreground. The YAML is the
 // shape of a suite's target.host and is validated the same way; the host prints its events as JSON
-// lines on stdout and stops cleanly on SIGINT/SIGTERM.
+// lines on stdout and stops cleanly on SIGINT, SIGTERM or SIGHUP (its `stopped` event, exit 0); a second
+// one makes it exit at once (exit 1).
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -9,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { hostBlockProblems, hostSchema } from '../suite/host-schema.ts';
 import { formatProblem, readYamlFile, validateYaml } from '../suite/load.ts';
 import { HELP_FLAG, intFlag, parsedOrUsage, printUsage } from './flags.ts';
+import { onStopRequests } from './stop-requests.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 const HOST_MAIN = fileURLToPath(new URL('../../host/main.ts', import.meta.url));
@@ -17,7 +19,10 @@ export const HOST_USAGE = `usage: nettcp-chaos host [--config FILE] [--port N]
 
 Runs the reference port-sharing host in the foreground. FILE is YAML shaped like a suite's
 target.host (listen, sharing, services, defects); without it, one service at /echo starts with
-the host. --port overrides the listen port. Events are printed as JSON lines on stdout.`;
+the host. --port overrides the listen port. Events are printed as JSON lines on stdout.
+
+Ctrl-C (or SIGTERM, SIGHUP) stops the host and its workers: a \`stopped\` event, exit 0. A second
+one exits at once, exit 1. A bad configuration exits 2.`;
 
 const DEFAULT_CONFIG = 'services:\n  - path: /echo\n    activation: { mode: startup }\n';
 
@@ -54,13 +59,19 @@ export const hostCommand = async (argv: string[]): Promise<number> => {
     process.stderr.write(`${r.problems.map(formatProblem).join('\n')}\n`);
     return ExitCode.Usage;
   }
+  // The host runs in a process group of its own, so the terminal's Ctrl-C reaches only us and the host
+  // hears of each stop once, from us; its stdin is a pipe from us, so it also stops when we die.
   const child = spawn(
     process.execPath,
-    [HOST_MAIN, ...(port === undefined ? [] : ['--port', String(port)])],
+    [HOST_MAIN, '--exit-with-stdin', ...(port === undefined ? [] : ['--port', String(port)])],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+      stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, NETTCP_CHAOS_HOST_CONFIG: JSON.stringify(r.value) },
     },
+  );
+  const exited = new Promise<number>((resolve) =>
+    child.on('exit', (c, sig) => resolve(c ?? (sig === null ? 1 : 0))),
   );
   createInterface({ input: child.stdout }).on('line', (line) => {
     process.stdout.write(`${line}\n`);
@@ -76,16 +87,15 @@ export const hostCommand = async (argv: string[]): Promise<number> => {
       // not an event line
     }
   });
-  // Ctrl-C reaches the host too (same process group); a signal sent to us alone is passed on.
-  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-  const onInt = forward('SIGINT');
-  const onTerm = forward('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  const code = await new Promise<number>((resolve) =>
-    child.on('exit', (c, sig) => resolve(c ?? (sig === null ? 1 : 0))),
-  );
-  process.off('SIGINT', onInt);
-  process.off('SIGTERM', onTerm);
-  return code;
+  // The host stops on SIGINT and SIGTERM (a closed terminal's SIGHUP asks the same); a second request
+  // makes it exit at once.
+  const detach = onStopRequests({
+    stop: (why) => child.kill(why === 'SIGINT' ? 'SIGINT' : 'SIGTERM'),
+    force: (why) => child.kill(why === 'SIGINT' ? 'SIGINT' : 'SIGTERM'),
+  });
+  try {
+    return await exited;
+  } finally {
+    detach();
+  }
 };

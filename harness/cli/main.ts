@@ -1,15 +1,18 @@
 // The nettcp-chaos command line: one subcommand per file, dispatched here.
 
 import { delimiter, dirname } from 'node:path';
+import { VERSION } from '../version.ts';
 import { compareCommand } from './compare.ts';
 import { hostCommand } from './host.ts';
 import { probeCommand } from './probe.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
+import { adoptLauncher } from './stop-requests.ts';
 import { validateCommand } from './validate.ts';
 import { ExitCode, UsageError } from './usage.ts';
 
 const USAGE = `usage: nettcp-chaos <command> [options]
+       nettcp-chaos --version
 
 commands:
   run SUITE...         run suites: load, faults, checks, reports (run --help)
@@ -38,6 +41,12 @@ export const main = async (argv: string[]): Promise<number> => {
     process.stdout.write(`${USAGE}\n`);
     return name === undefined ? ExitCode.Usage : ExitCode.Ok;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(
+      `nettcp-chaos ${VERSION} (Node ${process.version}, ${process.platform}-${process.arch})\n`,
+    );
+    return ExitCode.Ok;
+  }
   const command = commands[name];
   if (command === undefined) {
     process.stderr.write(`nettcp-chaos: unknown command ${JSON.stringify(name)}\n\n${USAGE}\n`);
@@ -58,4 +67,9 @@ export const main = async (argv: string[]): Promise<number> => {
 // whatever older node comes first on the machine's PATH.
 process.env['PATH'] = `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`;
 
+// After the terminal hangs up (SIGHUP) writes to it fail with EIO, and a reader that went away gives
+// EPIPE; an unhandled stream error would end the process before a stopping run writes its reports.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
+adoptLauncher();
 process.exitCode = await main(process.argv.slice(2));

@@ -15,8 +15,9 @@ export const REPORT_USAGE = `usage: nettcp-chaos report DIR... [--json]
 
 Re-renders runs from their history.ndjson alone: validates the suite recorded in it, runs the
 checks again, and rewrites report.json, junit.xml and report.html beside it; then prints each
-run's summary. DIR is a run folder (OUT/<suite>) or an --out folder holding several. A history cut
-short by a killed run renders what it recorded (as an interrupted run).
+run's summary. DIR is a run folder (runs/<suite>/latest, runs/<suite>/<time>, or OUT/<suite> with
+--out) or a folder holding several. A history cut short by a killed run renders what it recorded
+(as an interrupted run).
 
   --json   print the reports as JSON on stdout instead of the summaries
 

@@ -15,6 +15,8 @@ import { sweepJournals } from './journal-sweep.ts';
 
 export type OpenOptions = {
   outDir: string;
+  // The run's own folder, when it is not OUT/SUITE.
+  dir?: string;
   seed?: number;
   signal: AbortSignal;
   // Sees the writer as soon as it exists (progress display).
@@ -25,7 +27,7 @@ export type OpenOptions = {
 export const openRun = async (run: SuiteRun, o: OpenOptions): Promise<RunContext> => {
   const { suite, file, text } = run;
   const seed = o.seed ?? suite.seed ?? freshSeed();
-  const dir = join(o.outDir, suite.name);
+  const dir = o.dir ?? join(o.outDir, suite.name);
   await mkdir(dir, { recursive: true });
   const h = new HistoryWriter(
     {

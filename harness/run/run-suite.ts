@@ -16,6 +16,8 @@ import { awaitReady, startTarget } from './start-target.ts';
 
 export type RunOptions = {
   outDir: string;
+  // The run's own folder, when it is not OUT/SUITE (the command line's default, one folder per run).
+  dir?: string;
   seed?: number;
   // Aborted by SIGINT/SIGTERM: load stops, faults heal, the target stops, reports are still written.
   signal: AbortSignal;

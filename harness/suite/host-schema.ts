@@ -33,7 +33,8 @@ const LISTEN = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/;
 const listen = z
   .string({ error: 'HOST:PORT to listen on (for example 127.0.0.1:0; port 0 picks a free one)' })
   .regex(LISTEN, { error: 'HOST:PORT to listen on (for example 127.0.0.1:0; port 0 picks a free one)' })
-  .refine((s) => Number(LISTEN.exec(s)![2]) <= 65535, { error: 'a port from 0 to 65535' })
+  // zod runs this check even when the pattern failed (which reported it already).
+  .refine((s) => Number(LISTEN.exec(s)?.[2] ?? 0) <= 65535, { error: 'a port from 0 to 65535' })
   .transform((s) => {
     const m = LISTEN.exec(s)!;
     return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };

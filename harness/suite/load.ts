@@ -2,11 +2,12 @@
 // each as FILE:LINE:COL path: expected ..., got ... (type).
 
 import { readFile } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type * as z from 'zod';
 import { crossChecks, type RawIssue } from './cross-checks.ts';
 import { type ParsedSuite, suiteSchema } from './schema.ts';
 import { keysAt } from './schema-walk.ts';
+import { syntaxProblems, unresolvedAlias } from './yaml-errors.ts';
 
 export type SuiteProblem = { file: string; line: number; col: number; path: string; message: string };
 
@@ -15,8 +16,9 @@ export type LoadedSuite = { file: string; text: string; suite: ParsedSuite };
 export type LoadResult = { ok: true; loaded: LoadedSuite } | { ok: false; problems: SuiteProblem[] };
 
 // One problem as a line: suites/x.yaml:12:7 load[0].rate: expected ..., got "fast" (string).
+// A problem with no place in a file (line 0: a value given on the command line) names only its source.
 export const formatProblem = (p: SuiteProblem): string =>
-  `${p.file}:${p.line}:${p.col} ${p.path === '' ? '(suite)' : p.path}: ${p.message}`;
+  `${p.file}${p.line > 0 ? `:${p.line}:${p.col}` : ':'} ${p.path === '' ? '(suite)' : p.path}: ${p.message}`;
 
 // A path as people write it: load[0].rate, checks["listener.responsive"].maxGap.
 export const formatPath = (path: readonly PropertyKey[]): string =>
@@ -49,16 +51,22 @@ const valueAt = (root: unknown, path: readonly PropertyKey[]): unknown => {
   return v;
 };
 
+// Stands for a node that has no place in the text.
+const UNPLACED = {} as Node;
+
 // The YAML node at a path, or the deepest node on the way (where a missing field would go).
 const nodeAt = (doc: Document, path: readonly PropertyKey[], key = false): Node | undefined => {
   let node: unknown = doc.contents;
   for (let i = 0; i < path.length; i++) {
     const k = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === k);
+      // A key set by --set may be a plain value rather than a node.
+      const pair = node.items.find(
+        (p) => (isNode(p.key) ? (p.key as { value?: unknown }).value : p.key) === k,
+      );
       if (pair === undefined) return node;
-      if (key && i === path.length - 1) return (pair.key as Node | null) ?? node;
-      if (pair.value === null) return (pair.key as Node | null) ?? node;
+      if ((key && i === path.length - 1) || pair.value === null)
+        return isNode(pair.key) ? pair.key : ((pair.value as Node | null) ?? UNPLACED);
       node = pair.value;
     } else if (isSeq(node) && typeof k === 'number') {
       const item = node.items[k];
@@ -78,8 +86,9 @@ const position = (
   key = false,
 ): [number, number] => {
   const n = nodeAt(doc, path, key);
-  const offset = n?.range?.[0] ?? 0;
-  const p = lc.linePos(offset);
+  // A node put into the document after it was read (by --set) has no place in the text.
+  if (n !== undefined && n.range == null) return [0, 0];
+  const p = lc.linePos(n?.range?.[0] ?? 0);
   return [p.line, p.col];
 };
 
@@ -147,38 +156,34 @@ const fromCross = (issue: RawIssue, doc: Document, lc: LineCounter, file: string
 
 export type YamlResult<T> = { ok: true; value: T } | { ok: false; problems: SuiteProblem[] };
 
-// Validates YAML text against a schema (plus rules that span fields); `file` names it in problems and
-// `what` says what the document should be.
-export const validateYaml = <S extends z.ZodType>(
-  text: string,
+// YAML read with every node's place, or its syntax problems.
+export type Parsed = { ok: true; doc: Document; lc: LineCounter } | { ok: false; problems: SuiteProblem[] };
+
+// Reads YAML text keeping every node's place; the syntax errors, if any, as problems.
+export const parseYaml = (text: string, file: string): Parsed => {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  return doc.errors.length > 0
+    ? { ok: false, problems: syntaxProblems(doc, lc, text, file) }
+    : { ok: true, doc, lc };
+};
+
+// Validates a YAML document against a schema (plus rules that span fields); `file` names it in
+// problems and `what` says what the document should be.
+export const validateDocument = <S extends z.ZodType>(
+  doc: Document,
+  lineCounter: LineCounter,
   file: string,
   schema: S,
   what: string,
   rules: (raw: unknown) => RawIssue[] = () => [],
 ): YamlResult<z.output<S>> => {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0].line ?? 1,
-        col: e.linePos?.[0].col ?? 1,
-        path: '',
-        message: `YAML: ${e.message.split('\n')[0]}`,
-      })),
-    };
-  }
   let raw: unknown;
   try {
     raw = doc.toJS();
   } catch (e) {
     // An alias to an anchor that does not exist (`*nothing`) is only found when the YAML is resolved.
-    return {
-      ok: false,
-      problems: [{ file, line: 1, col: 1, path: '', message: `YAML: ${(e as Error).message}` }],
-    };
+    return { ok: false, problems: [unresolvedAlias(doc, lineCounter, file, e as Error)] };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {
@@ -200,10 +205,31 @@ export const validateYaml = <S extends z.ZodType>(
   return { ok: true, value: parsed.data };
 };
 
+// Validates YAML text against a schema (plus rules that span fields); `file` names it in problems and
+// `what` says what the document should be.
+export const validateYaml = <S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  what: string,
+  rules: (raw: unknown) => RawIssue[] = () => [],
+): YamlResult<z.output<S>> => {
+  const p = parseYaml(text, file);
+  return p.ok ? validateDocument(p.doc, p.lc, file, schema, what, rules) : p;
+};
+
+const SUITE_WHAT = 'a suite (a mapping with name, target, load)';
+
+// Validates a suite read into a document whose text is `text`.
+export const loadSuiteDocument = (doc: Document, lc: LineCounter, text: string, file: string): LoadResult => {
+  const r = validateDocument(doc, lc, file, suiteSchema, SUITE_WHAT, crossChecks);
+  return r.ok ? { ok: true, loaded: { file, text, suite: r.value } } : r;
+};
+
 // Validates suite text; `file` names it in problems.
 export const loadSuiteText = (text: string, file: string): LoadResult => {
-  const r = validateYaml(text, file, suiteSchema, 'a suite (a mapping with name, target, load)', crossChecks);
-  return r.ok ? { ok: true, loaded: { file, text, suite: r.value } } : r;
+  const p = parseYaml(text, file);
+  return p.ok ? loadSuiteDocument(p.doc, p.lc, text, file) : p;
 };
 
 // Reads a YAML file for validation, turning read errors into a problem.

@@ -11,11 +11,34 @@ export type SuiteRun = LoadedSuite & { variant?: { of: string; name: string }; n
 
 export type RunsResult = { ok: true; runs: SuiteRun[] } | { ok: false; problems: SuiteProblem[] };
 
-const segments = (path: string): (string | number)[] =>
-  path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+// A dotted path (`load.0.rate`) as keys and list indexes. A key that itself holds dots
+// (`checks.listener.responsive.maxGap`) is taken whole when the document has it.
+export const resolveSetPath = (doc: Document, dotted: string): (string | number)[] => {
+  const parts = dotted.split('.');
+  const path: (string | number)[] = [];
+  let node: unknown = doc.contents;
+  for (let i = 0; i < parts.length;) {
+    if (isMap(node)) {
+      let j = parts.length;
+      for (; j > i + 1; j--) if (node.has(parts.slice(i, j).join('.'))) break;
+      const key = parts.slice(i, j).join('.');
+      const k: string | number = j === i + 1 && /^\d+$/.test(key) && !node.has(key) ? Number(key) : key;
+      path.push(k);
+      node = node.get(k, true);
+      i = j;
+    } else {
+      const part = parts[i]!;
+      const k = /^\d+$/.test(part) ? Number(part) : part;
+      path.push(k);
+      node = isSeq(node) && typeof k === 'number' ? node.items[k] : undefined;
+      i++;
+    }
+  }
+  return path;
+};
 
 // The first list index on a path that is past its list's end, in words; undefined when there is none.
-const missingItem = (doc: Document, path: readonly (string | number)[]): string | undefined => {
+export const missingItem = (doc: Document, path: readonly (string | number)[]): string | undefined => {
   for (let i = 0; i < path.length; i++) {
     const k = path[i];
     if (typeof k !== 'number') continue;
@@ -48,8 +71,10 @@ export const expandVariants = (loaded: LoadedSuite): RunsResult => {
     const doc = original.clone();
     doc.deleteIn(['variants']);
     doc.setIn(['name'], `${loaded.suite.name}.${v.name}`);
+    const paths = new Map<string, (string | number)[]>();
     for (const [key, value] of Object.entries(v.set)) {
-      const path = segments(key);
+      const path = resolveSetPath(doc, key);
+      paths.set(key, path);
       // A list index past the end would silently grow the list; refuse it instead.
       const missing = missingItem(doc, path);
       if (missing !== undefined) {
@@ -74,7 +99,7 @@ export const expandVariants = (loaded: LoadedSuite): RunsResult => {
     for (const p of r.problems) {
       // A problem in a field the variant set is shown where the variant sets it.
       const key = Object.keys(v.set).find((k) => {
-        const f = formatPath(segments(k));
+        const f = formatPath(paths.get(k) ?? [k]);
         return p.path === f || p.path.startsWith(`${f}.`) || p.path.startsWith(`${f}[`);
       });
       const [line, col] = key === undefined ? [p.line, p.col] : setEntryPosition(original, lc, i, key);

@@ -5,6 +5,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import t from 'tap';
 import { CLI, runCli } from '../../helpers/cli.ts';
+import {
+  groupMembers,
+  jobProcesses,
+  PINNED_NODE,
+  startJob,
+  stillAliveAfter,
+  SYSTEM_NODE,
+  waitFor,
+} from '../../helpers/process-group.ts';
 
 const alive = (pid: number): boolean => {
   try {
@@ -63,3 +72,41 @@ t.test('a bad host configuration is reported like a suite problem, exit 2', asyn
     /cannot read the host configuration: no such file/,
   );
 });
+
+const hostNodes = [
+  ...(SYSTEM_NODE === undefined
+    ? []
+    : [{ node: SYSTEM_NODE, via: `through the launcher on ${SYSTEM_NODE}` }]),
+  { node: PINNED_NODE, via: 'on the pinned Node' },
+];
+for (const { node, via } of hostNodes) {
+  for (const [signal, to] of [
+    ['SIGINT', 'group'],
+    ['SIGHUP', 'group'],
+    ['SIGTERM', 'pid'],
+  ] as const) {
+    const how = to === 'group' ? 'to the process group (as a terminal does)' : 'to the first process alone';
+    t.test(`host ${via}: one ${signal} ${how} stops it once: its stopped event, exit 0`, async (t) => {
+      const job = startJob(node, ['host']);
+      await waitFor(job.stdout, /"event":"worker-activated"/, 30_000);
+      const tree = await jobProcesses(job);
+      t.ok(tree.length >= 3, 'the command, the host and its worker run');
+      process.kill(to === 'group' ? -job.pgid : job.pgid, signal);
+      t.same(await job.exited, { code: 0, signal: null }, job.stderr());
+      const events = job
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { event: string }).event);
+      t.same(
+        events.filter((e) => e === 'stopped'),
+        ['stopped'],
+        'one stopped event',
+      );
+      t.equal(events.at(-1), 'stopped', 'the last event');
+      t.notMatch(job.stderr(), /error/i);
+      t.same(await stillAliveAfter(tree, 5000), [], 'the host and its workers are gone');
+      t.same(await groupMembers(job.pgid), [], 'nothing is left in the group');
+    });
+  }
+}

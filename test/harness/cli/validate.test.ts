@@ -49,3 +49,16 @@ t.test('malformed suites each get a precise error and exit 2, with no stack trac
   const r = await runCli(['run', await write('wrong.yaml', 'name: 1 2\n')]);
   t.equal(r.exitCode, 2);
 });
+
+t.test('a YAML syntax error is printed once, at its line and column, exit 2', async (t) => {
+  const f = await write(
+    'indent.yaml',
+    'name: x\ntarget:\n  host:\n    services:\n      - path: /orders\nload:\n  - name: a\n    via: /orders\n    model: constant-sessions\n   sessions: 1\n',
+  );
+  const r = await runCli(['validate', f]);
+  t.equal(r.exitCode, 2);
+  t.equal(
+    String(r.stderr),
+    `${f}:10:4 (suite): YAML: Sequence item without - indicator (MISSING_CHAR; is this line indented less than the keys of the list item above?)`,
+  );
+});

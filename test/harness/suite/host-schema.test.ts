@@ -86,3 +86,10 @@ t.test('the host configuration file (host --config) takes forward the same way',
   );
   t.match(r, { ok: true, value: { services: [{ path: '/orders', forward: { via: 'pass' } }] } });
 });
+
+t.test('a listen address that is not HOST:PORT is a problem at the field, not a crash', async (t) => {
+  for (const listen of ['"127.0.0.1 :0"', '"127.0.0.1"', '":80"', '"127.0.0.1:99999"']) {
+    const text = suite('      - { path: /orders }').replace('  host:\n', `  host:\n    listen: ${listen}\n`);
+    t.match(problems(text), [/^s\.yaml:4:13 target\.host\.listen: expected /], listen);
+  }
+});

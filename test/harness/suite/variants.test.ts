@@ -67,3 +67,12 @@ t.test('a bad value in a variant is reported where the variant sets it', async (
     /b\.yaml:17:7 variants\[1\]\.set: load\.3\.rate: no list item 3 \(the list has 1\)/,
   ]);
 });
+
+t.test('a variant sets a key that holds dots by its dotted path', async (t) => {
+  const r = expand(
+    BASE.replace('load.0.rate: 150', 'load.0.rate: 150\n      checks.sessions.errorRate.max: 0.5'),
+  );
+  if (!r.ok) throw new Error(r.problems.map(formatProblem).join('\n'));
+  t.same(r.runs[1]!.suite.checks['sessions.errorRate'], { max: 0.5, countDropped: true });
+  t.same(r.runs[0]!.suite.checks['sessions.errorRate'], { max: 0.01, countDropped: true });
+});
