@@ -16,7 +16,7 @@ import { HistoryWriter } from '../history/writer.ts';
 import { freshSeed } from '../load/random.ts';
 import { LoadRunner } from '../load/runner.ts';
 import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../observe/generator-health.ts';
-import { ListenerProber, waitReady } from '../observe/probe.ts';
+import { ListenerProber, probeMessagesFor, waitReady } from '../observe/probe.ts';
 import { TargetSampler } from '../observe/target-sampler.ts';
 import { faultSchedule } from '../suite/fault-schedule.ts';
 import type { SuiteRun } from '../suite/variants.ts';
@@ -147,6 +147,7 @@ export const runSuite = async ({ suite, file, text, notes }: SuiteRun, o: RunOpt
       timeoutMs: suite.probe.timeout,
       calls: suite.probe.calls,
       allowRemote: suite.allowRemote,
+      messages: probeMessagesFor(suite.load, probeVia),
     };
     const ready = await waitReady(
       probeTarget,
