@@ -17,7 +17,13 @@ import { type Dialect, dialectOf, mediaType } from './dialect.ts';
 import { Intake } from './intake.ts';
 import { burn, runOperation, sleep } from './operations.ts';
 import { Throttle } from './throttle.ts';
-import { encodeSoapReply, planSoapCall, type SoapCallPlan, type SoapRefusal } from './wcf-contract.ts';
+import {
+  addressFilter,
+  encodeSoapReply,
+  planSoapCall,
+  type SoapCallPlan,
+  type SoapRefusal,
+} from './wcf-contract.ts';
 
 type State = 'activating' | 'active' | 'inactive' | 'draining';
 
@@ -207,10 +213,11 @@ export class Service {
   // string table grows with each); the address and contract filters answer at once, like WCF's
   // dispatcher, and the contract's operations run as calls.
   #soapHandler(codec: SoapServerCodec, via: string): OnMessage {
+    const accepts = addressFilter(via);
     return (payload, reply, session) => {
       let plan: SoapCallPlan | SoapRefusal;
       try {
-        plan = planSoapCall(codec.decodeRequest(payload), via);
+        plan = planSoapCall(codec.decodeRequest(payload), accepts);
       } catch (e) {
         // WCF faults the channel on a message it cannot read: the session is aborted.
         session.abort(`unreadable SOAP message: ${isSoapError(e) ? `${e.code}: ${e.message}` : String(e)}`);

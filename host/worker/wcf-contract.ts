@@ -60,6 +60,16 @@ export const toMatchesVia = (to: string | undefined, via: string): boolean => {
   );
 };
 
+// WCF's address filter for the endpoint a session dialled: toMatchesVia, remembering the last To it
+// was asked about (every message of a session carries the same one, and parsing URLs is not free).
+export const addressFilter = (via: string): ((to: string | undefined) => boolean) => {
+  let last: { to: string | undefined; ok: boolean } | undefined;
+  return (to) => {
+    if (last === undefined || last.to !== to) last = { to, ok: toMatchesVia(to, via) };
+    return last.ok;
+  };
+};
+
 const INT32 = /^\s*[+-]?\d+\s*$/;
 
 // An xs:int parameter as DataContractSerializer reads it: absent is 0, else whole and within Int32.
@@ -72,11 +82,14 @@ const int32 = (text: string | undefined): number | undefined => {
 
 const clampMs = (n: number): number => Math.min(Math.max(n, 0), MAX_OPERATION_MS);
 
-// What a request asks of the service at `via`: a call to run, or a fault to answer at once.
-export const planSoapCall = (req: SoapRequest, via: string): SoapCallPlan | SoapRefusal => {
+// What a request asks of the service (whose address filter is `accepts`, addressFilter(via)): a call to
+// run, or a fault to answer at once.
+export const planSoapCall = (
+  req: SoapRequest,
+  accepts: (to: string | undefined) => boolean,
+): SoapCallPlan | SoapRefusal => {
   const relatesTo = req.messageId;
-  if (!toMatchesVia(req.to, via))
-    return { kind: 'refuse', fault: destinationUnreachableFault(req.to, relatesTo) };
+  if (!accepts(req.to)) return { kind: 'refuse', fault: destinationUnreachableFault(req.to, relatesTo) };
   const name = req.action?.startsWith(CONTRACT_ACTION_PREFIX)
     ? req.action.slice(CONTRACT_ACTION_PREFIX.length)
     : '';
