@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import hdr from 'hdr-histogram-js';
 import { type NetTcpTarget, openSession, resolveNetTcpUrl } from '../clients/nettcp/index.ts';
 import { spawnHost } from '../host/spawn.ts';
+import { OPS_CONTENT_TYPE } from '../protocol/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +35,8 @@ const drive = async (target: NetTcpTarget, tally: Tally): Promise<void> => {
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < until) {
         const t0 = performance.now();
-        const r = await openSession(target, { openTimeoutMs: 10_000 });
+        // The compact op framing: a raw-rate bench, where SOAP's XML would cost more than the hand-off.
+        const r = await openSession(target, { openTimeoutMs: 10_000, encoding: OPS_CONTENT_TYPE });
         if (!r.ok) {
           tally.failed++;
           continue;

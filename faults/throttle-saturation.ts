@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { formatDuration } from '../model/duration.ts';
 import { type NetTcpSession, openSession, resolveNetTcpUrl } from '../clients/nettcp/index.ts';
 import { positiveDuration, positiveInt, urlPath } from '../model/fields.ts';
-import { encodeOpRequest } from '../protocol/index.ts';
+import { encodeOpRequest, OPS_CONTENT_TYPE } from '../protocol/index.ts';
 import { FaultError, faultDuration, faultFields, probeSession, viaOf } from './common.ts';
 import { waitFor } from './processes.ts';
 import { FaultErrorCode } from './errors.ts';
@@ -105,8 +105,10 @@ export const throttleSaturation = {
     const capped = s.calls !== undefined && before !== undefined && n > before.calls.limit;
     if (capped) n = before.calls.limit;
     const target = await resolveNetTcpUrl(viaOf(ctx.target, path));
+    // Held calls speak the host's compact op framing (its sleep has no upper bound, unlike SOAP Delay).
+    const encoding = s.calls === undefined ? undefined : OPS_CONTENT_TYPE;
     const opened = await Promise.all(
-      Array.from({ length: n }, () => openSession(target, { openTimeoutMs: s.openTimeout })),
+      Array.from({ length: n }, () => openSession(target, { openTimeoutMs: s.openTimeout, encoding })),
     );
     const sessions = opened.flatMap((r) => (r.ok ? [r.session] : []));
     const failed = opened.flatMap((r) => (r.ok ? [] : [`${r.failure.kind} during ${r.failure.stage}`]));

@@ -1,7 +1,7 @@
 // The reference host's configuration: what a suite's `target.host` (or `nettcp-chaos host --config`)
 // resolves to once validated. Times are milliseconds here; the YAML form writes durations (`10s`).
 
-import type { Operation } from '../protocol/index.ts';
+import { type Operation, OPS_CONTENT_TYPE } from '../protocol/index.ts';
 
 // Legacy defects the host can switch on, each reproducing a known failure (off by default).
 export const DEFECTS = [
@@ -54,7 +54,8 @@ export type ServiceConfig = {
   operations: Partial<Record<Operation, { latencyMs: number }>>;
   // A pre-dispatch hook (authentication, message inspection) that takes this long per call.
   preDispatchHook: { latencyMs: number };
-  // Content types the service accepts; others get ContentTypeInvalid.
+  // Content types the service accepts; others get ContentTypeInvalid. Binary session and SOAP 1.2 text
+  // sessions speak SOAP, any other the compact op framing (host/worker/dialect.ts).
   contentTypes: string[];
   // Largest message accepted (maxReceivedMessageSize); larger: MaxMessageSizeExceededFault.
   maxMessageSize: number;
@@ -113,5 +114,10 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 90_000;
 // How long a forwarding route waits for its upstream to accept a connection.
 export const DEFAULT_FORWARD_CONNECT_TIMEOUT_MS = 5000;
 
-// The content type NetTcpBinding uses.
-export const DEFAULT_CONTENT_TYPES: readonly string[] = Object.freeze(['application/soap+msbinsession1']);
+// The content types a service accepts by default: NetTcpBinding's (SOAP in the binary session encoding)
+// and the compact op framing's. SOAP 1.2 text ('application/soap+xml; charset=utf-8') is accepted when
+// listed, as by a WCF endpoint with a text encoding.
+export const DEFAULT_CONTENT_TYPES: readonly string[] = Object.freeze([
+  'application/soap+msbinsession1',
+  OPS_CONTENT_TYPE,
+]);

@@ -41,6 +41,7 @@ export {
   type Operation,
   OPERATIONS,
   opMessageId,
+  OPS_CONTENT_TYPE,
   OPS_MAGIC,
 } from './ops.ts';
 

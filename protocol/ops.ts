@@ -1,11 +1,16 @@
-// The reference host's operation messages: the envelope payload a load client sends so the host knows
-// which operation to run (echo, sleep, cpu, fail), and the reply. Pure bytes, no SOAP: the reference host
-// is a test double that answers like a WCF service without parsing XML. A payload that does not start
-// with the magic byte is treated by the host as a plain echo, so any byte client can talk to it.
+// The compact op framing: a magic-byte request/reply the reference host's workers answer besides SOAP,
+// for raw-rate benches where XML encoding and parsing would cost more than what is measured. A session
+// speaks it when its preamble names OPS_CONTENT_TYPE (or any content type the service accepts other than
+// the binary session and SOAP 1.2 text encodings, which speak SOAP). Each message is one request or reply
+// in a sized envelope; the request says which operation to run (echo, sleep, cpu, fail). Pure bytes, no
+// XML: no real WCF service understands it. A payload that does not start with the magic byte is echoed by
+// the host as it is, so any byte client can talk to it.
 //
 // request: C7 01 op:u8 id:u32le arg:u32le payload...
 // reply:   C7 01 status:u8 id:u32le payload... (status 0 ok: payload echoed; 1 fault: UTF-8 reason)
 
+// The content type a compact op framing session announces (an Extensible Encoding record).
+export const OPS_CONTENT_TYPE = 'application/x-nettcp-chaos-ops';
 export const OPS_MAGIC = 0xc7;
 export const OPS_VERSION = 1;
 const HEADER = 11;

@@ -21,6 +21,18 @@ Runs the reference port-sharing host in the foreground. FILE is YAML shaped like
 target.host (listen, sharing, services, defects); without it, one service at /echo starts with
 the host. --port overrides the listen port. Events are printed as JSON lines on stdout.
 
+Each service's worker answers as a WCF service on NetTcpBinding (binary session, SOAP 1.2 and
+WS-Addressing 1.0): contract IInteropService in http://tempuri.org/ with Echo(text), Delay(ms),
+Burn(ms) and Fault(reason), so a WCF client calls net.tcp://127.0.0.1:PORT/PATH as it would a
+self-hosted service. Sessions opened with the content type application/x-nettcp-chaos-ops speak
+the compact op framing instead (raw-rate benches). host/README.md has the details, for example:
+
+  services:
+    - path: /svc
+      activation: { mode: startup }          # or on-demand, with delay
+      throttle: { maxConcurrentCalls: 16, maxConcurrentSessions: 100 }
+      operations: { echo: { latency: 5ms } } # echo = Echo, sleep = Delay, cpu = Burn, fail = Fault
+
 Ctrl-C (or SIGTERM, SIGHUP) stops the host and its workers: a \`stopped\` event, exit 0. A second
 one exits at once, exit 1. A bad configuration exits 2.`;
 

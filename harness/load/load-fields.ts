@@ -11,7 +11,7 @@ import {
   record,
   text,
 } from '../../model/fields.ts';
-import { OPERATIONS } from '../../protocol/index.ts';
+import { OPERATIONS, OPS_CONTENT_TYPE } from '../../protocol/index.ts';
 
 // A via: a path resolved against the target (/orders) or a whole net.tcp URL.
 export const via = z
@@ -19,7 +19,7 @@ export const via = z
   .regex(/^(\/\S*|net\.tcp:\/\/\S+)$/, { error: 'a path such as /orders, or a net.tcp:// URL' })
   .meta({ description: 'a path such as /orders, or a net.tcp:// URL' });
 
-// A SOAP call to a real WCF service, instead of the reference host's operation messages.
+// A SOAP call to a WCF service (the reference host's workers are one), instead of the compact op framing.
 const soapCall = record(
   {
     operation: text('the operation name (for example Echo)'),
@@ -27,7 +27,10 @@ const soapCall = record(
       .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
         error: 'the operation parameters by name: { text: hello }',
       })
-      .meta({ description: 'the operation parameters by name: { text: hello }' })
+      .meta({
+        description:
+          'the operation parameters by name: { text: hello }; {payload} in a value stands for session.payload seeded characters',
+      })
       .default({}),
     contract: text(
       'the service contract name (for the default action {namespace}{contract}/{operation})',
@@ -45,13 +48,16 @@ const soapCall = record(
 const session = record(
   {
     calls: nonNegativeInt('a number of calls per session (0 or more)').default(1),
-    payload: nonNegativeInt('a payload size in bytes').default(64),
+    payload: nonNegativeInt(
+      'a payload size in bytes (the op framing; with soap, the length of {payload} in its params)',
+    ).default(64),
     operation: oneOf(OPERATIONS).default('echo'),
     // For sleep and cpu: how long the host sleeps or burns per call.
     arg: duration('how long sleep sleeps and cpu burns').prefault('0ms'),
-    encoding: text('an encoding: binary-session, soap12, soap11, binary, or a content type').default(
-      'binary-session',
-    ),
+    // The op framing's preamble encoding; a soap call opens with soap.encoding instead.
+    encoding: text(
+      `the encoding of op framing sessions: ${OPS_CONTENT_TYPE} (its own, the default), binary-session, soap12, soap11, binary, or a content type`,
+    ).default(OPS_CONTENT_TYPE),
     openTimeout: positiveDuration('the open timeout').prefault('5s'),
     callTimeout: positiveDuration('the call timeout').prefault('5s'),
     think: duration('the pause between calls').prefault('0ms'),

@@ -1,6 +1,6 @@
-// What a scripted session sends and how it reads the answers: the reference host's operation
-// messages, or SOAP calls to a real WCF service (a fresh codec per session: the binary session
-// encoding keeps a string table per connection).
+// What a scripted session sends and how it reads the answers: the compact op framing the reference
+// host's workers also answer, or SOAP calls to a WCF service (a fresh codec per session: the binary
+// session encoding keeps a string table per connection).
 
 import type { Correlator } from '../../clients/nettcp/index.ts';
 import {
@@ -37,6 +37,19 @@ const requestId = (): number => {
   return nextId;
 };
 
+// In a SOAP parameter's value, stands for the session's payload as text.
+export const PAYLOAD_PLACEHOLDER = '{payload}';
+
+const TEXT_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+// Seeded payload bytes as text of as many characters (and UTF-8 bytes), each byte one of 64 letters,
+// digits, dashes and underscores: what a SOAP Echo of that size carries.
+export const payloadText = (payload: Uint8Array): string => {
+  let s = '';
+  for (const b of payload) s += TEXT_ALPHABET[b & 63];
+  return s;
+};
+
 // The messages of a load's sessions, to the endpoint at `via`: each call gives one session's. What does
 // not change between sessions is built here, once per load; a SOAP session gets its own codec.
 export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string): (() => SessionMessages) => {
@@ -62,9 +75,15 @@ export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string)
     ...(soap.namespace === undefined ? {} : { namespace: soap.namespace }),
     ...(soap.contract === undefined ? {} : { contract: soap.contract }),
   };
+  const text = payloadText(payload);
   const call: SoapCall = {
     operation: soap.operation,
-    params: soap.params,
+    params: Object.fromEntries(
+      Object.entries(soap.params).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v.replaceAll(PAYLOAD_PLACEHOLDER, text) : v,
+      ]),
+    ),
     ...(soap.action === undefined ? {} : { action: soap.action }),
   };
   return () => {

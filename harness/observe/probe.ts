@@ -1,24 +1,52 @@
-// The listener probe: a fresh session (open, optional echo calls, end) with a deadline, every interval.
-// It asks the one question the mission cares about: does the listener still take new sessions?
+// The listener probe: a fresh session (open, optional calls, end) with a deadline, every interval.
+// It asks the one question the mission cares about: does the listener still take new sessions? It speaks
+// what the load on its via speaks (probeMessagesFor), so a WCF service gets SOAP and the reference host's
+// op framing loads get the op framing.
 
 import { type NetTcpTarget, openSession, sameTimeouts } from '../../clients/nettcp/index.ts';
 import { encodeOpRequest } from '../../protocol/index.ts';
 import type { OpFailure, ProbeEvent } from '../../model/history.ts';
+import { type SessionMessages, sessionMessages } from '../load/messages.ts';
 import { toOpFailure } from '../load/session-runner.ts';
+import type { LoadSpec } from '../suite/schema.ts';
 
 export type ProbeResult = { ok: boolean; ms: number; failure?: OpFailure };
 
-export type ProbeOptions = { timeoutMs: number; calls: number; allowRemote: boolean; encoding?: string };
+export type ProbeOptions = {
+  timeoutMs: number;
+  calls: number;
+  allowRemote: boolean;
+  encoding?: string;
+  // What a probe session sends, for the via it dials; absent: op framing echoes on `encoding`.
+  messages?: (via: string) => SessionMessages;
+};
 
-const PING = encodeOpRequest({ id: 0, op: 'echo', arg: 0, payload: Buffer.from('probe') });
+const PROBE_PAYLOAD = Buffer.from('probe');
+const PING = encodeOpRequest({ id: 0, op: 'echo', arg: 0, payload: PROBE_PAYLOAD });
+
+// The messages of the load on `via` (else the first load): its SOAP call as it makes it (its encoding,
+// contract, operation and parameters, To the via probed), or for the op framing an echo on its encoding.
+export const probeMessagesFor = (
+  loads: readonly LoadSpec[],
+  via: string,
+): ((via: string) => SessionMessages) | undefined => {
+  const load = loads.find((l) => l.via === via) ?? loads[0];
+  if (load === undefined) return undefined;
+  const s = load.session;
+  const spec = s.soap === undefined ? { ...s, operation: 'echo' as const, arg: 0 } : s;
+  const payload = s.soap === undefined ? PROBE_PAYLOAD : Buffer.alloc(s.payload);
+  return (target) => sessionMessages(spec, payload, target)();
+};
 
 // One probe session within the deadline.
 export const probeOnce = async (target: NetTcpTarget, o: ProbeOptions): Promise<ProbeResult> => {
   const start = performance.now();
   // AbortSignal.timeout takes whole milliseconds only.
   const deadline = AbortSignal.timeout(Math.ceil(o.timeoutMs));
+  const m = o.messages?.(target.via);
   const opened = await openSession(target, {
-    encoding: o.encoding,
+    encoding: m?.encoding ?? o.encoding,
+    ...(m === undefined ? {} : { correlate: m.correlate }),
     ...sameTimeouts(o.timeoutMs),
     allowRemote: o.allowRemote,
     signal: deadline,
@@ -33,10 +61,16 @@ export const probeOnce = async (target: NetTcpTarget, o: ProbeOptions): Promise<
     f.kind === 'aborted' && deadline.aborted ? { ...f, kind: 'timeout' } : f;
   if (!opened.ok) return done(asTimeout(toOpFailure(opened.failure)));
   for (let i = 0; i < o.calls; i++) {
-    const c = await opened.session.call(PING);
+    const c = await opened.session.call(m === undefined ? PING : m.request());
     if (!c.ok) {
       opened.session.abort();
       return done(asTimeout(toOpFailure(c.failure)));
+    }
+    // A fault reply: the listener answered, the call did not succeed; the session is ended cleanly.
+    const failed = m?.replyFailure(c.reply);
+    if (failed !== undefined) {
+      await opened.session.end();
+      return done(failed);
     }
   }
   const e = await opened.session.end();

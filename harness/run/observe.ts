@@ -4,7 +4,7 @@
 
 import { INVALID } from '../../model/result.ts';
 import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../observe/generator-health.ts';
-import { ListenerProber } from '../observe/probe.ts';
+import { ListenerProber, probeMessagesFor } from '../observe/probe.ts';
 import { TargetSampler } from '../observe/target-sampler.ts';
 import type { RunningTarget } from '../target/types.ts';
 import { invalidate, log, onStop, type RunContext } from './context.ts';
@@ -42,11 +42,13 @@ export const startObservers = (ctx: RunContext, target: RunningTarget): Observer
     }
     ctx.runner?.emitWindows();
   }, suite.observe.interval);
+  const probeVia = probeViaOf(suite);
   const prober = new ListenerProber({
     timeoutMs: suite.probe.timeout,
     calls: suite.probe.calls,
     allowRemote: suite.allowRemote,
-    target: resolveVia(probeViaOf(suite), target, ctx.proxy),
+    messages: probeMessagesFor(suite.load, probeVia),
+    target: resolveVia(probeVia, target, ctx.proxy),
     intervalMs: suite.probe.interval,
     record: (e) => h.append(e),
     now: () => h.now(),

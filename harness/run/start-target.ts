@@ -2,7 +2,7 @@
 // succeeds: the run's `ready` fact. A target that cannot start or never answers makes the run invalid.
 
 import { INVALID } from '../../model/result.ts';
-import { waitReady } from '../observe/probe.ts';
+import { probeMessagesFor, waitReady } from '../observe/probe.ts';
 import { startCommandTarget } from '../target/command-target.ts';
 import { startHostTarget } from '../target/host-target.ts';
 import { type RunningTarget, TargetStartError } from '../target/types.ts';
@@ -51,11 +51,17 @@ export const startTarget = async (ctx: RunContext): Promise<RunningTarget | unde
 export const awaitReady = async (ctx: RunContext, target: RunningTarget): Promise<boolean> => {
   const { suite, signal } = ctx;
   const timeout = suite.target.ready.timeout;
-  const probeTarget = resolveVia(probeViaOf(suite), target);
+  const probeVia = probeViaOf(suite);
+  const probeTarget = resolveVia(probeVia, target);
   const ready = await waitReady(
     probeTarget,
     timeout,
-    { timeoutMs: suite.probe.timeout, calls: suite.probe.calls, allowRemote: suite.allowRemote },
+    {
+      timeoutMs: suite.probe.timeout,
+      calls: suite.probe.calls,
+      allowRemote: suite.allowRemote,
+      messages: probeMessagesFor(suite.load, probeVia),
+    },
     () => !target.running() || signal.aborted,
   );
   if (!ready.ready) {

@@ -134,7 +134,9 @@ export const suiteSchema = record(
         interval: positiveDuration('how often the listener probe runs').prefault('250ms'),
         timeout: positiveDuration('how long a probe session may take').prefault('1s'),
         via: via.optional(),
-        calls: nonNegativeInt('echo calls each probe session makes (0: open and end only)').default(0),
+        calls: nonNegativeInt(
+          'calls each probe session makes (0: open and end only), those of the load on its via: its SOAP call or an op framing echo',
+        ).default(0),
       },
       'the listener probe: { interval, timeout, via, calls }',
     ).prefault({}),

@@ -1,5 +1,6 @@
-// The reference service's operations, chosen by the request (protocol/ops.ts): echo, sleep, cpu, fail.
-// A payload that is not an operation request is echoed as it is.
+// The reference service's operations as the compact op framing asks for them (protocol/ops.ts): echo,
+// sleep, cpu, fail; a payload that is not an operation request is echoed as it is. `sleep` and `burn` also
+// carry out the SOAP contract's Delay and Burn (wcf-contract.ts).
 
 import { decodeOpRequest, encodeOpReply, type Operation } from '../../protocol/index.ts';
 
@@ -14,7 +15,7 @@ export const burn = (ms: number): void => {
   }
 };
 
-// Runs one call; `latency` is the configured extra latency of an operation (0 when none).
+// Runs one op framing call; `latency` is the configured extra latency of an operation (0 when none).
 export const runOperation = async (
   payload: Uint8Array,
   latency: (op: Operation) => number,

@@ -1,21 +1,41 @@
 // One worker's service: activation, the session and call throttles, the pre-dispatch hook, the
-// operations, and a graceful drain. Sessions are ServerSessions replaying what the listener read.
+// operations, and a graceful drain. Sessions are ServerSessions replaying what the listener read; each
+// speaks SOAP (a WCF service's messages) or the compact op framing, as its preamble's encoding says
+// (dialect.ts), and either way every call goes through the same call slot, hook and latency.
 
 import { createServer, type Server, type Socket } from 'node:net';
-import type { Operation } from '../../protocol/index.ts';
+import {
+  createSoapServerCodec,
+  isSoapError,
+  type Operation,
+  type SoapServerCodec,
+} from '../../protocol/index.ts';
 import type { ActivationOrder, FromWorker, WorkerInit, WorkerReport } from '../ipc.ts';
 import { ServerSession } from '../server-session.ts';
 import { resumeReading } from '../socket-reads.ts';
+import { type Dialect, dialectOf, mediaType } from './dialect.ts';
 import { Intake } from './intake.ts';
-import { runOperation, sleep } from './operations.ts';
+import { burn, runOperation, sleep } from './operations.ts';
 import { Throttle } from './throttle.ts';
+import {
+  addressFilter,
+  encodeSoapReply,
+  planSoapCall,
+  type SoapCallPlan,
+  type SoapRefusal,
+} from './wcf-contract.ts';
 
 type State = 'activating' | 'active' | 'inactive' | 'draining';
 
 // Calls of one session still owed a reply, so the server's End can wait for them.
 type Owed = { n: number; idle: (() => void)[] };
 
-const mediaType = (contentType: string): string => contentType.split(';')[0]!.trim().toLowerCase();
+// A call's work, run in its call slot after the hook; it resolves with the reply's encoder, which runs
+// right before the reply is sent (a binary session's string table must see replies in the order sent).
+type Work = () => Promise<() => Uint8Array>;
+
+// Handles one message of a session.
+type OnMessage = (payload: Uint8Array, reply: (bytes: Uint8Array) => void, session: ServerSession) => void;
 
 export class Service {
   #init: WorkerInit;
@@ -151,13 +171,24 @@ export class Service {
     }
     resumeReading(socket);
     const svc = this.#init.service;
+    // Set once the preamble is read: how this session's messages are handled.
+    let onMessage: OnMessage = () => {};
     // Added before it starts: replaying the listener's bytes can end the session at once.
     const session = new ServerSession(socket, {
       initial: bytes,
       limits: { maxEnvelope: svc.maxMessageSize },
       receiveTimeoutMs: this.#init.receiveTimeoutMs,
-      onPreamble: (p) => (this.#accepted.has(mediaType(p.contentType)) ? undefined : 'ContentTypeInvalid'),
-      onMessage: (payload, reply, s) => this.#call(payload, reply, s),
+      onPreamble: (p) => {
+        if (!this.#accepted.has(mediaType(p.contentType))) return 'ContentTypeInvalid';
+        const dialect: Dialect = dialectOf(p);
+        if (dialect.kind === 'unreadable') return 'ContentTypeInvalid';
+        onMessage =
+          dialect.kind === 'ops'
+            ? (payload, reply, s) => this.#opsMessage(payload, reply, s)
+            : this.#soapHandler(createSoapServerCodec({ encoding: dialect.encoding }), p.via);
+        return undefined;
+      },
+      onMessage: (payload, reply, s) => onMessage(payload, reply, s),
       onEnd: (s) => this.#allReplied(s),
       onClose: (_end, s) => {
         this.#sessions.delete(s);
@@ -168,16 +199,54 @@ export class Service {
     session.start();
   }
 
-  #call(payload: Uint8Array, reply: (bytes: Uint8Array) => void, session: ServerSession): void {
+  // A compact op framing message: the request names its operation (protocol/ops.ts).
+  #opsMessage(payload: Uint8Array, reply: (bytes: Uint8Array) => void, session: ServerSession): void {
     // The decoder may hand out a view of its read buffer; the reply goes out later.
     const data = Uint8Array.from(payload);
+    this.#call(session, reply, async () => {
+      const bytes = await runOperation(data, (op) => this.#latency.get(op) ?? 0);
+      return () => bytes;
+    });
+  }
+
+  // The SOAP messages of one session. Every request is decoded as it arrives, in order (the client's
+  // string table grows with each); the address and contract filters answer at once, like WCF's
+  // dispatcher, and the contract's operations run as calls.
+  #soapHandler(codec: SoapServerCodec, via: string): OnMessage {
+    const accepts = addressFilter(via);
+    return (payload, reply, session) => {
+      let plan: SoapCallPlan | SoapRefusal;
+      try {
+        plan = planSoapCall(codec.decodeRequest(payload), accepts);
+      } catch (e) {
+        // WCF faults the channel on a message it cannot read: the session is aborted.
+        session.abort(`unreadable SOAP message: ${isSoapError(e) ? `${e.code}: ${e.message}` : String(e)}`);
+        return;
+      }
+      if (plan.kind === 'refuse') {
+        reply(codec.encodeFault(plan.fault));
+        return;
+      }
+      const call = plan;
+      this.#call(session, reply, async () => {
+        await sleep(this.#latency.get(call.op) ?? 0);
+        if (call.op === 'sleep') await sleep(call.ms);
+        else if (call.op === 'cpu') burn(call.ms);
+        return () => encodeSoapReply(codec, call);
+      });
+    };
+  }
+
+  // One call: it holds a call slot (maxConcurrentCalls) and runs the pre-dispatch hook before its work.
+  #call(session: ServerSession, reply: (bytes: Uint8Array) => void, work: Work): void {
     const owed = this.#owedOf(session);
     owed.n++;
     const run = async (): Promise<void> => {
       await this.#calls.acquire();
       try {
         await this.#hook();
-        reply(await runOperation(data, (op) => this.#latency.get(op) ?? 0));
+        const answer = await work();
+        reply(answer());
       } finally {
         this.#calls.release();
         if (--owed.n === 0) for (const f of owed.idle.splice(0)) f();

@@ -22,12 +22,16 @@ export {
   type SoapFault,
 } from './envelope.ts';
 export {
+  actionNotSupportedFault,
   createSoapServerCodec,
+  deserializationFailedFault,
+  destinationUnreachableFault,
   type SoapFaultParts,
   type SoapReplyParts,
   type SoapRequest,
   type SoapServerCodec,
   type SoapServerOptions,
+  WCF_DISPATCHER_NS,
   WCF_FAULT_ACTION,
   WSA10_FAULT_ACTION,
 } from './server.ts';

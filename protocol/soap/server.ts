@@ -81,6 +81,50 @@ export type SoapServerOptions = {
   maxPeerSessionBytes?: number;
 };
 
+// The namespace of the faults WCF's dispatcher raises itself (DeserializationFailed, InternalServiceFault).
+export const WCF_DISPATCHER_NS =
+  'http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher';
+
+// The fault WCF's dispatcher answers a message whose action no operation of the endpoint's contract takes
+// (a ContractFilter mismatch): Sender, subcode a:ActionNotSupported; the session stays open.
+export const actionNotSupportedFault = (
+  action: string | undefined,
+  relatesTo: string | undefined,
+): SoapFaultParts => ({
+  relatesTo,
+  action: WSA10_FAULT_ACTION,
+  code: 'Sender',
+  subcodes: [{ name: 'ActionNotSupported', ns: WSA10 }],
+  reason: `The message with Action '${action ?? ''}' cannot be processed at the receiver, due to a ContractFilter mismatch at the EndpointDispatcher. This may be because of either a contract mismatch (mismatched Actions between sender and receiver) or a binding/security mismatch between the sender and the receiver.  Check that sender and receiver have the same contract and the same binding (including security requirements, e.g. Message, Transport, None).`,
+});
+
+// The fault WCF's address filter answers a message whose To is not the endpoint's address (an
+// AddressFilter mismatch): Sender, subcode a:DestinationUnreachable; the session stays open.
+export const destinationUnreachableFault = (
+  to: string | undefined,
+  relatesTo: string | undefined,
+): SoapFaultParts => ({
+  relatesTo,
+  action: WSA10_FAULT_ACTION,
+  code: 'Sender',
+  subcodes: [{ name: 'DestinationUnreachable', ns: WSA10 }],
+  reason: `The message with To '${to ?? ''}' cannot be processed at the receiver, due to an AddressFilter mismatch at the EndpointDispatcher.  Check that the sender and receiver's EndpointAddresses agree.`,
+});
+
+// The fault WCF's dispatcher answers a parameter its serializer cannot read (text where an int belongs):
+// Sender, subcode DeserializationFailed in the dispatcher's namespace; the session stays open.
+export const deserializationFailedFault = (
+  ns: string,
+  param: string,
+  detail: string,
+  relatesTo: string | undefined,
+): SoapFaultParts => ({
+  relatesTo,
+  code: 'Sender',
+  subcodes: [{ name: 'DeserializationFailed', ns: WCF_DISPATCHER_NS }],
+  reason: `The formatter threw an exception while trying to deserialize the message: There was an error while trying to deserialize parameter ${ns}:${param}. The InnerException message was '${detail}'.  Please see InnerException for more details.`,
+});
+
 // Headers of a reply, in WCF's order: Action, headers of one's own, RelatesTo, To.
 const replyHeaders = (
   action: string,

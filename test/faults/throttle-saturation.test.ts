@@ -2,7 +2,7 @@ import t from 'tap';
 import { openSession, resolveNetTcpUrl } from '../../clients/nettcp/index.ts';
 import { throttleSaturation, type ThrottleSaturationSpec } from '../../faults/throttle-saturation.ts';
 import { readFds } from '../../harness/observe/proc.ts';
-import { encodeOpRequest } from '../../protocol/index.ts';
+import { encodeOpRequest, OPS_CONTENT_TYPE } from '../../protocol/index.ts';
 import {
   contextFor,
   hostStatus,
@@ -28,7 +28,7 @@ t.test(
     const ctx = contextFor(started);
     // A session opened before the fault, whose call comes during it.
     const url = await resolveNetTcpUrl(`net.tcp://127.0.0.1:${started.target.port}/orders`);
-    const open = await openSession(url);
+    const open = await openSession(url, { encoding: OPS_CONTENT_TYPE });
     if (!open.ok) throw new Error('the session did not open');
     const t0 = performance.now();
     const active = await throttleSaturation.inject(specsOf(suite)[0] as ThrottleSaturationSpec, ctx);

@@ -11,7 +11,7 @@ import {
 } from '../../protocol/index.ts';
 import { LEAKED_HANDLE_MESSAGE } from '../../host/events.ts';
 import { exchange } from '../helpers/raw.ts';
-import { open, status, withHost } from './helpers/host.ts';
+import { open, openOps, status, withHost } from './helpers/host.ts';
 
 const faultOf = (records: FramingRecord[]): string | undefined => {
   const f = records.find((r) => r.type === 'fault');
@@ -150,9 +150,9 @@ t.test(
   },
 );
 
-t.test('a session makes every operation, and a fail reply leaves it open', async (t) => {
+t.test('an op framing session makes every operation, and a fail reply leaves it open', async (t) => {
   const h = await withHost(t, { services });
-  const r = await open(h, '/orders');
+  const r = await openOps(h, '/orders');
   t.ok(r.ok);
   if (!r.ok) return;
   const s = r.session;

@@ -1,23 +1,123 @@
 import t from 'tap';
 import { startEchoEndpoint } from '../../../host/echo-endpoint.ts';
+import { OPS_CONTENT_TYPE } from '../../../protocol/index.ts';
 import { closedPort, httpServer, silentServer } from '../../fixtures/servers.ts';
+import { probe, type ProbeOptions, type ProbeSoapCall, renderProbe } from '../../../harness/cli/probe.ts';
 import { runCli } from '../../helpers/cli.ts';
+import { withHost } from '../../host/helpers/host.ts';
+import { startStandIn } from '../../interop/stand-in.ts';
 
-t.test('probe succeeds against an echo endpoint and shows every stage', async (t) => {
+t.test('probe --op-framing succeeds against an echo endpoint and shows every stage', async (t) => {
   const echo = await startEchoEndpoint();
   t.teardown(() => echo.close());
-  const r = await runCli(['probe', echo.url('/orders'), '--calls', '2', '--payload', '100']);
+  const r = await runCli(['probe', echo.url('/orders'), '--op-framing', '--calls', '2', '--payload', '100']);
   t.equal(r.exitCode, 0, String(r.stderr));
   const out = String(r.stdout);
   for (const stage of ['connect', 'preamble', 'call 1', 'call 2', 'end']) t.match(out, stage);
-  t.match(out, 'SizedEnvelope 100 bytes -> SizedEnvelope 100 bytes');
+  // An op framing request is 11 bytes of header and the payload; the endpoint echoes it.
+  t.match(out, 'SizedEnvelope 111 bytes -> SizedEnvelope 111 bytes');
+  t.match(out, `ExtensibleEncoding ${OPS_CONTENT_TYPE}`);
   t.match(out, 'PreambleAck');
+  t.match(out, 'the compact op framing');
+  const echoed = await runCli(['probe', '--echo']);
+  t.equal(echoed.exitCode, 0, '--echo speaks the op framing to its own endpoint');
 });
+
+// The probe's own options for a URL, as the command line gives them by default (SOAP Echo of 64 chars).
+const soapEcho = (url: string, soap: Partial<ProbeSoapCall> = {}): ProbeOptions => ({
+  url,
+  calls: 1,
+  payload: 64,
+  timeoutMs: 5000,
+  soap: {
+    encoding: 'binary-session',
+    operation: 'Echo',
+    params: {},
+    contract: 'IInteropService',
+    namespace: 'http://tempuri.org/',
+    ...soap,
+  },
+});
+
+t.test(
+  'probe calls Echo on a host worker over SOAP by default, any operation with --operation',
+  async (t) => {
+    const h = await withHost(t, { services: [{ path: '/svc', activation: { mode: 'startup' } }] });
+    const r = await runCli(['probe', h.url('/svc'), '--calls', '2']);
+    t.equal(r.exitCode, 0, String(r.stdout));
+    const out = String(r.stdout);
+    t.match(out, 'KnownEncoding 0x08');
+    t.match(
+      out,
+      /SOAP http:\/\/tempuri.org\/IInteropService\/Echo -> http:\/\/tempuri.org\/IInteropService\/EchoResponse, result "[a-z]+…" \(64 chars\)/,
+    );
+    t.match(out, 'ok: session opened, 2 calls answered, ended cleanly');
+
+    const delay = await probe(soapEcho(h.url('/svc'), { operation: 'Delay', params: { ms: '20' } }));
+    t.match(delay, {
+      ok: true,
+      messages: 'soap',
+      stages: [
+        {},
+        {},
+        { stage: 'call', ok: true, soap: { reply: { result: 'slept 20 ms' } } },
+        { stage: 'end', ok: true },
+      ],
+    });
+
+    const fault = await probe(soapEcho(h.url('/svc'), { operation: 'Fault', params: { reason: 'boom' } }));
+    t.match(fault, { ok: false, failure: { kind: 'soap-fault', code: 'Sender', reason: 'boom' } });
+    t.match(renderProbe(fault), 'failed: SOAP fault Sender during call: boom');
+    t.match(fault.stages.at(-1), { stage: 'end', ok: true }, 'the session itself ended cleanly');
+
+    const unknown = await probe(soapEcho(h.url('/svc'), { action: 'urn:nope' }));
+    t.match(unknown, {
+      ok: false,
+      failure: { kind: 'soap-fault', code: 'Sender', subcodes: ['ActionNotSupported'] },
+    });
+
+    const ops = await probe({ url: h.url('/svc'), calls: 2, payload: 10, timeoutMs: 5000 });
+    t.match(
+      ops,
+      { ok: true, messages: 'op-framing' },
+      'the worker speaks the op framing on its own content type',
+    );
+  },
+);
+
+t.test(
+  'probe calls the SOAP stand-in in both encodings; the op framing is not understood there',
+  async (t) => {
+    const svc = await startStandIn();
+    t.teardown(svc.stop);
+    const r = await probe(soapEcho(`${svc.base}echo`, { params: { text: 'hi' } }));
+    t.equal(r.ok, true, 'Echo answered');
+    t.match(renderProbe(r), 'result "hi" (2 chars)');
+    const text = await probe(
+      soapEcho(`${svc.base}text`, { encoding: 'soap12', operation: 'Delay', params: { ms: '5' } }),
+    );
+    t.equal(text.ok, true, 'Delay answered in SOAP 1.2 text');
+    t.match(renderProbe(text), 'KnownEncoding 0x03');
+    t.match(renderProbe(text), 'result "slept 5 ms"');
+    const ops = await probe({
+      url: `${svc.base}echo`,
+      calls: 1,
+      payload: 10,
+      timeoutMs: 5000,
+      encoding: 'binary-session',
+    });
+    t.match(
+      ops,
+      { ok: false, failure: { stage: 'call' } },
+      'a real service aborts a session whose message is not SOAP',
+    );
+  },
+);
 
 t.test('probe --json prints one object with the stages', async (t) => {
   const echo = await startEchoEndpoint();
   t.teardown(() => echo.close());
-  const r = await runCli(['probe', echo.url(), '--json']);
+  const r = await runCli(['probe', echo.url(), '--op-framing', '--json']);
   t.equal(r.exitCode, 0);
   const report = JSON.parse(String(r.stdout)) as { ok: boolean; stages: { stage: string }[] };
   t.equal(report.ok, true);
@@ -70,6 +170,16 @@ t.test('bad usage exits 2 with a message and no stack trace', async (t) => {
     [['probe', 'net.tcp://127.0.0.1/x', '--timeout', '5'], /--timeout: expected a positive duration/],
     [['probe', 'net.tcp://127.0.0.1/x', '--bogus'], /Unknown option '--bogus'/],
     [['probe', 'net.tcp://192.0.2.1/x'], /not loopback/],
+    [['probe', 'net.tcp://127.0.0.1/x', '--param', 'novalue'], /--param: expected NAME=VALUE, got "novalue"/],
+    [
+      ['probe', 'net.tcp://127.0.0.1/x', '--encoding', 'binary'],
+      /--encoding: SOAP calls speak binary-session or soap12/,
+    ],
+    [
+      ['probe', 'net.tcp://127.0.0.1/x', '--op-framing', '--operation', 'Echo'],
+      /--operation goes with SOAP calls, not --op-framing/,
+    ],
+    [['probe', '--echo', '--param', 'a=b'], /--param goes with SOAP calls, not --echo/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ];
   for (const [args, message] of cases) {

@@ -8,6 +8,13 @@ import {
   type SessionOptions,
 } from '../../../clients/nettcp/index.ts';
 import type { HostConfigInput } from '../../../host/config-input.ts';
+import {
+  createSoapCodec,
+  OPS_CONTENT_TYPE,
+  type SoapCodec,
+  type SoapEncodingName,
+  type SoapReply,
+} from '../../../protocol/index.ts';
 import { type HostLine, type SpawnedHost, spawnHost } from '../../../host/spawn.ts';
 import type { HostStatus } from '../../../host/status.ts';
 import type { Failure } from '../../../clients/nettcp/index.ts';
@@ -38,6 +45,56 @@ export const open = async (
 ): Promise<{ ok: true; session: NetTcpSession } | { ok: false; failure: Failure }> => {
   const r = await openSession(await resolveNetTcpUrl(h.url(path)), options);
   return r.ok ? { ok: true, session: r.session } : { ok: false, failure: r.failure };
+};
+
+// Opens a session that speaks the compact op framing (its own content type).
+export const openOps = (h: SpawnedHost, path: string, options: SessionOptions = {}) =>
+  open(h, path, { encoding: OPS_CONTENT_TYPE, ...options });
+
+// A SOAP session on a host worker: the project's client with its SOAP codec, as a WCF client calls
+// IInteropService (To = the URL it dials).
+export type SoapSession = {
+  session: NetTcpSession;
+  codec: SoapCodec;
+  // One call; resolves with the decoded reply (or fault), or the call's failure.
+  call(
+    operation: string,
+    params?: Record<string, string | number>,
+    timeoutMs?: number,
+  ): Promise<SoapReply | Failure>;
+};
+
+// Opens a SOAP session on a path of the host.
+export const openSoap = async (
+  h: SpawnedHost,
+  path: string,
+  options: SessionOptions & { soapEncoding?: SoapEncodingName; to?: string } = {},
+): Promise<({ ok: true } & SoapSession) | { ok: false; failure: Failure }> => {
+  const url = h.url(path);
+  const codec = createSoapCodec({
+    encoding: options.soapEncoding ?? 'binary-session',
+    to: options.to ?? url,
+    contract: 'IInteropService',
+  });
+  const r = await openSession(await resolveNetTcpUrl(url), {
+    ...options,
+    encoding: codec.knownEncoding,
+    correlate: codec.correlator,
+  });
+  if (!r.ok) return { ok: false, failure: r.failure };
+  const session = r.session;
+  return {
+    ok: true,
+    session,
+    codec,
+    call: async (operation, params = {}, timeoutMs) => {
+      const c = await session.call(
+        codec.encodeRequest({ operation, params }),
+        timeoutMs === undefined ? {} : { timeoutMs },
+      );
+      return c.ok ? codec.decodeReply(c.reply) : c.failure;
+    },
+  };
 };
 
 // Whether a process exists and is not a zombie.

@@ -6,6 +6,7 @@ import {
   encodeRecords,
   FramingDecoder,
   type FramingRecord,
+  OPS_CONTENT_TYPE,
   sessionPreamble,
 } from '../../../protocol/index.ts';
 import { exchange } from '../../helpers/raw.ts';
@@ -22,8 +23,9 @@ t.test('bytes that arrive while a connection waits for its worker reach the work
   const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
   s.on('data', (c: Buffer) => records.push(...decoder.push(c)));
   await new Promise((r) => s.once('connect', r));
-  // Up to the encoding: the listener reads this much and starts the worker.
-  s.write(encodeRecords(sessionPreamble(h.url('/late'), 8).slice(0, 4)));
+  // Up to the encoding: the listener reads this much and starts the worker. The op framing, whose plain
+  // payloads the worker echoes.
+  s.write(encodeRecords(sessionPreamble(h.url('/late'), OPS_CONTENT_TYPE).slice(0, 4)));
   await h.waitFor((l) => l.event === 'worker-start');
   // The rest while the worker is starting: the listener has it, the worker must get it.
   s.write(encodeRecords([{ type: 'preamble-end' }, { type: 'sized-envelope', payload: Buffer.from('one') }]));

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { SpawnedHost } from '../../../host/spawn.ts';
-import { isAlive, open, sleep, status, waitUntil, withHost } from '../helpers/host.ts';
+import { isAlive, open, openSoap, sleep, status, waitUntil, withHost } from '../helpers/host.ts';
 
 type Recycled = { recycled: { path: string; mode: string; oldPid: number | null; newPid: number }[] };
 
@@ -30,7 +30,7 @@ const keepOpening = async (h: SpawnedHost, until: Promise<unknown>) => {
 
 t.test('an overlapped recycle drops no session in flight and refuses no new one', async (t) => {
   const h = await withHost(t, { services: [service()] });
-  const a = await open(h, '/o');
+  const a = await openSoap(h, '/o');
   t.ok(a.ok, 'a session on the old worker');
   if (!a.ok) return;
   const oldPid = (await status(h)).routes[0]!.workerPid!;
@@ -39,8 +39,11 @@ t.test('an overlapped recycle drops no session in flight and refuses no new one'
   const { recycled } = await recycle;
   t.match(recycled, [{ path: '/o', mode: 'overlapped', oldPid }]);
   t.same(during.failures, [], `no session opened during the recycle failed (${during.opened} opened)`);
-  const call = await a.session.call(Buffer.from('still here'));
-  t.ok(call.ok, 'the session in flight still answers');
+  t.match(
+    await a.call('Echo', { text: 'still here' }),
+    { kind: 'reply', result: 'still here' },
+    'the session in flight still answers',
+  );
   t.ok(await isAlive(oldPid), 'the old worker drains while its session is open');
   const before = Math.max(...h.lines.filter((l) => l.event === 'dispatch').map((l) => l.id as number));
   const b = await open(h, '/o');
@@ -103,7 +106,7 @@ t.test(
       services: [service()],
       defects: ['overlapped-recycle-race'],
     });
-    const a = await open(h, '/o');
+    const a = await openSoap(h, '/o');
     t.ok(a.ok);
     if (!a.ok) return;
     await h.request({ command: 'recycle', path: '/o', mode: 'overlapped' });
@@ -116,8 +119,11 @@ t.test(
     const s = await status(h);
     t.equal(s.listener.accepting, false, 'the listener no longer takes connections');
     t.ok(s.listener.queued >= 1, 'connections sit in the accept queue, unread');
-    const call = await a.session.call(Buffer.from('in flight'));
-    t.ok(call.ok, 'a session already handed off is unaffected');
+    t.match(
+      await a.call('Echo', { text: 'in flight' }),
+      { kind: 'reply', result: 'in flight' },
+      'a session already handed off is unaffected',
+    );
     await a.session.end();
     const again = await open(h, '/o', { openTimeoutMs: 500 });
     t.match(again, { ok: false, failure: { kind: 'timeout' } }, 'it stays that way');

@@ -3,7 +3,7 @@ import { encodeOpRequest } from '../../../protocol/index.ts';
 import type { HostConfigInput } from '../../../host/config-input.ts';
 import type { SpawnedHost } from '../../../host/spawn.ts';
 import { readFds, readTcpSockets } from '../../../harness/observe/proc.ts';
-import { open, status, waitUntil, withHost } from '../helpers/host.ts';
+import { open, openOps, status, waitUntil, withHost } from '../helpers/host.ts';
 
 // The three known causes of a hand-off outlasting dispatchTimeout (PROTOCOL.md 3.2), each as a host
 // configuration and what to do to the host before a client connects.
@@ -36,7 +36,7 @@ const causes: Cause[] = [
       services: [{ path: '/w', activation: { mode: 'startup' }, throttle: { maxConcurrentCalls: 1 } }],
     }),
     provoke: async (h) => {
-      const r = await open(h, '/w');
+      const r = await openOps(h, '/w');
       if (!r.ok) throw new Error('the first session did not open');
       void r.session
         .call(encodeOpRequest({ id: 1, op: 'sleep', arg: 1500, payload: Buffer.alloc(0) }), {

@@ -6,10 +6,11 @@ import {
   encodeRecord,
   encodeRecords,
   opMessageId,
+  OPS_CONTENT_TYPE,
   sessionPreamble,
 } from '../../../protocol/index.ts';
 import { exchange } from '../../helpers/raw.ts';
-import { open, sleep, status, waitUntil, withHost } from '../helpers/host.ts';
+import { openOps as open, sleep, status, waitUntil, withHost } from '../helpers/host.ts';
 
 const byId: Correlator = { requestKey: (p) => opMessageId(p)!, replyKey: (p) => opMessageId(p) };
 const sleepCall = (s: NetTcpSession, id: number, ms: number) =>
@@ -100,7 +101,7 @@ t.test('the server End waits for replies still owed on the session', async (t) =
     h.port,
     [
       encodeRecords([
-        ...sessionPreamble(h.url('/e'), 8),
+        ...sessionPreamble(h.url('/e'), OPS_CONTENT_TYPE),
         {
           type: 'sized-envelope',
           payload: encodeOpRequest({ id: 1, op: 'sleep', arg: 200, payload: Buffer.alloc(0) }),

@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import t from 'tap';
 import {
+  actionNotSupportedFault,
   createSoapCodec,
   createSoapServerCodec,
+  deserializationFailedFault,
+  destinationUnreachableFault,
   el,
   isSoapError,
   TEMPURI,
@@ -155,4 +158,36 @@ t.test('what it cannot read throws a SoapError with a code', async (t) => {
     { numRuns: 500 },
   );
   t.throws(() => createSoapServerCodec({ encoding: 'binary' as never }), { code: 'SOAP_UNENCODABLE' });
+});
+
+t.test("the dispatcher's own faults read back as WCF raises them, RelatesTo the request", async (t) => {
+  const server = createSoapServerCodec({ encoding: 'binary-session' });
+  const client = createSoapCodec({ encoding: 'binary-session', to: 'net.tcp://127.0.0.1:1/s' });
+  const cases = [
+    [
+      actionNotSupportedFault('urn:nope', 'urn:id:1'),
+      WSA10_FAULT_ACTION,
+      'ActionNotSupported',
+      /Action 'urn:nope'/,
+    ],
+    [
+      destinationUnreachableFault('net.tcp://x/y', 'urn:id:2'),
+      WSA10_FAULT_ACTION,
+      'DestinationUnreachable',
+      /To 'net.tcp:\/\/x\/y'/,
+    ],
+    [
+      deserializationFailedFault(TEMPURI, 'ms', 'bad int', 'urn:id:3'),
+      WCF_FAULT_ACTION,
+      'DeserializationFailed',
+      /parameter http:\/\/tempuri.org\/:ms. The InnerException message was 'bad int'/,
+    ],
+  ] as const;
+  for (const [fault, action, subcode, reason] of cases) {
+    t.match(
+      client.decodeReply(server.encodeFault(fault)),
+      { kind: 'fault', action, relatesTo: fault.relatesTo, code: 'Sender', subcodes: [subcode], reason },
+      subcode,
+    );
+  }
 });

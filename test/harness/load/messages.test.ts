@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import t from 'tap';
+import { payloadText, sessionMessages } from '../../../harness/load/messages.ts';
+import { loadSuiteText } from '../../../harness/suite/load.ts';
+import type { LoadSpec } from '../../../harness/suite/schema.ts';
+import { createSoapServerCodec, decodeOpRequest, OPS_CONTENT_TYPE } from '../../../protocol/index.ts';
+
+const VIA = 'net.tcp://127.0.0.1:9/orders';
+
+// A load's session spec as a suite gives it (defaults filled in by the schema).
+const sessionOf = (session: string): LoadSpec['session'] => {
+  const r = loadSuiteText(
+    `name: t\ntarget: { command: [x, "{port}"], port: auto }\nload:\n  - { name: a, via: /orders, model: constant-sessions, sessions: 1, duration: 1s, session: ${session} }\n`,
+    't.yaml',
+  );
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.loaded.suite.load[0]!.session;
+};
+
+t.test('payload bytes become as many URL-safe characters, the same bytes the same text', async (t) => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 2000 }), (b) => {
+      const s = payloadText(b);
+      return (
+        s.length === b.length &&
+        Buffer.byteLength(s) === b.length &&
+        /^[\w-]*$/.test(s) &&
+        s === payloadText(Uint8Array.from(b))
+      );
+    }),
+  );
+  t.pass('length, alphabet and determinism hold');
+});
+
+t.test('an op framing session opens with the op framing content type by default', async (t) => {
+  const m = sessionMessages(sessionOf('{ calls: 1, payload: 16 }'), Buffer.alloc(16, 1), VIA)();
+  t.equal(m.encoding, OPS_CONTENT_TYPE);
+  t.match(decodeOpRequest(m.request()), { op: 'echo', payload: Buffer.alloc(16, 1) });
+});
+
+t.test('{payload} in a SOAP parameter is the seeded payload as text, To is the via', async (t) => {
+  const payload = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7) & 0xff));
+  const spec = sessionOf(
+    '{ payload: 300, soap: { operation: Echo, contract: IInteropService, params: { text: "{payload}", tag: "x{payload}" } } }',
+  );
+  const make = sessionMessages(spec, payload, VIA);
+  const m = make();
+  t.equal(m.encoding, 0x08, 'the binary session encoding');
+  const server = createSoapServerCodec({ encoding: 'binary-session' });
+  const req = server.decodeRequest(m.request());
+  t.equal(req.to, VIA);
+  t.equal(req.action, 'http://tempuri.org/IInteropService/Echo');
+  t.equal(req.params['text'], payloadText(payload));
+  t.equal(req.params['text']!.length, 300);
+  t.equal(req.params['tag'], `x${payloadText(payload)}`);
+  t.not(make(), m, 'each session gets its own codec');
+});
