@@ -4,7 +4,7 @@
 // pins in node_modules (the `node` devDependency) and passes its exit code and signals through.
 
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -16,12 +16,20 @@ const LAUNCHER_ENV = 'NETTCP_CHAOS_LAUNCHER';
 const SIGNAL_MESSAGE = 'nettcp-chaos:signal';
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+// Node's compile cache keeps the type-stripped, compiled sources between processes: a host worker, which
+// a recycle starts anew, then loads in about a third of the CPU time (0.2 s instead of 0.6 s measured
+// here). Children inherit it through the environment.
+process.env['NODE_COMPILE_CACHE'] ??= fileURLToPath(
+  new URL('../node_modules/.cache/nettcp-chaos-compile', import.meta.url),
+);
+
 if (major >= 24) {
+  nodeModule.enableCompileCache?.(process.env['NODE_COMPILE_CACHE']);
   await import(main);
 } else {
   let pinned;
   try {
-    pinned = createRequire(import.meta.url).resolve('node/bin/node');
+    pinned = nodeModule.createRequire(import.meta.url).resolve('node/bin/node');
   } catch {
     process.stderr.write(
       `nettcp-chaos needs Node 24 or later (this is ${process.version}); run npm ci to install it.\n`,

@@ -27,7 +27,7 @@ export const probeHttp = async (spec: HttpRequestSpec): Promise<HttpProbeResult>
   try {
     ip = await resolveHost(url.hostname, spec.allowRemote ?? false);
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_REMOTE_TARGET') throw e;
+    if ((e as { code?: string }).code === 'CLIENT_REMOTE_TARGET') throw e;
     return {
       ok: false,
       ms: performance.now() - start,

@@ -35,15 +35,17 @@ t.test('a system spike keeps its busy processes on a CPU, records the load it go
   const before = await Promise.all(pids.map(ticks));
   await sleep(1000);
   const after = await Promise.all(pids.map(ticks));
-  // 100 ticks a second is a whole CPU; on a shared 2-core box a third of it is plenty of evidence.
+  // 100 ticks a second is a whole CPU. A busy machine shares its CPUs (with a load of 11 on 2 cores a
+  // spinner gets about a sixth of one), so the floor is 5%: far above what an idle process uses, far below
+  // what a spinner gets even then.
   for (const [i, pid] of pids.entries())
-    t.ok(after[i]! - before[i]! >= 30, `busy process ${pid} used ${after[i]! - before[i]!} ticks in 1s`);
+    t.ok(after[i]! - before[i]! >= 5, `busy process ${pid} used ${after[i]! - before[i]!} ticks in 1s`);
   await cpuSpike.heal(active, ctx);
   for (const pid of pids) t.equal(await stateOf(pid), 'gone', `busy process ${pid} is gone after heal`);
   const achieved = ctx.notes.at(-1)!['achieved'] as { cpuPercent: number; ended: string }[];
   t.equal(achieved.length, 2);
   for (const a of achieved) {
-    t.ok(a.cpuPercent >= 30, `measured ${a.cpuPercent}% of a CPU`);
+    t.ok(a.cpuPercent >= 5, `measured ${a.cpuPercent}% of a CPU`);
     t.equal(a.ended, 'stopped', 'heal stopped it');
   }
   t.ok(typeof ctx.notes.at(-1)!['machineBusyPercent'] === 'number', 'the machine load is recorded');
@@ -76,7 +78,7 @@ t.test('busy processes end on their own when nobody heals them', async (t) => {
   await cpuSpike.heal(active, ctx);
   const [a] = ctx.notes.at(-1)!['achieved'] as { ended: string; cpuMs: number }[];
   t.equal(a!.ended, 'expired');
-  t.ok(a!.cpuMs > 200, `it burned ${a!.cpuMs}ms of CPU before leaving`);
+  t.ok(a!.cpuMs >= 40, `it burned ${a!.cpuMs}ms of CPU before leaving (the 5% floor above)`);
 });
 
 t.test('a spike inside a host worker blocks its event loop and is measured there', async (t) => {
@@ -86,6 +88,10 @@ t.test('a spike inside a host worker blocks its event loop and is measured there
   const started = await startTarget(t, suite);
   const ctx = contextFor(started);
   const worker = await workerOf(started.target);
+  // The worker's CPU share while idle, to compare its burn with (not with a whole CPU: see above).
+  const idleBefore = await ticks(worker);
+  await sleep(1000);
+  const idlePercent = (await ticks(worker)) - idleBefore;
   const active = await cpuSpike.inject(specsOf(suite)[0] as CpuSpikeSpec, ctx);
   // The worker cannot take a hand-off while it burns.
   const during = await sessionOpens(started.target, '/orders', 500);
@@ -94,7 +100,8 @@ t.test('a spike inside a host worker blocks its event loop and is measured there
   await cpuSpike.heal(active, ctx);
   const note = ctx.notes.at(-1)!;
   t.equal(note['worker'], worker);
-  t.ok((note['cpuPercent'] as number) >= 40, `the worker used ${String(note['cpuPercent'])}% of a CPU`);
+  const burned = note['cpuPercent'] as number;
+  t.ok(burned >= 5 && burned > 3 * idlePercent, `the worker used ${burned}% of a CPU (${idlePercent}% idle)`);
   t.ok(await waitUntil(async () => (await sessionOpens(started.target, '/orders')).ok, 5000), 'healed');
 });
 

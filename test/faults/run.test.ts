@@ -5,7 +5,9 @@ import t from 'tap';
 import { execa } from 'execa';
 import { CLI } from '../helpers/cli.ts';
 
-// Every fault kind but network in one run of the reference host, on the run's own timeline.
+// Every fault kind but network in one run of the reference host, on the run's own timeline. The
+// recycling faults are 2s apart or more: a stop-start recycle on a busy machine takes that long, and a
+// path being recycled refuses another (HOST_BUSY).
 const SUITE = `name: every-fault
 seed: 5
 target:
@@ -15,15 +17,15 @@ target:
     services:
       - { path: /orders, throttle: { maxConcurrentCalls: 4 }, activation: { mode: startup } }
 load:
-  - { name: steady, via: /orders, model: constant-arrival-rate, rate: 10, duration: 7s, session: { openTimeout: 3s } }
+  - { name: steady, via: /orders, model: constant-arrival-rate, rate: 10, duration: 9s, session: { openTimeout: 3s } }
 faults:
   - { kind: cpu-spike, at: 300ms, duration: 1s, workers: 1, load: 50 }
   - { kind: throttle-saturation, at: 800ms, duration: 1s, path: /orders, calls: 4 }
   - { kind: preamble-flood, at: 800ms, duration: 1s, connections: 2 }
   - { kind: pause, at: 2300ms, duration: 500ms, path: /orders }
   - { kind: kill, at: 3300ms, path: /orders, restart: true }
-  - { kind: slow-activation, at: 4800ms, delay: 300ms, duration: 1s, path: /orders, recycle: stop-start }
-  - { kind: recycle, at: 6200ms, mode: overlapped, path: /orders }
+  - { kind: slow-activation, at: 5500ms, delay: 300ms, duration: 1s, path: /orders, recycle: stop-start }
+  - { kind: recycle, at: 7800ms, mode: overlapped, path: /orders }
 probe: { interval: 250ms, timeout: 2s }
 drain: 2s
 checks:

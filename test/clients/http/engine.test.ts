@@ -316,6 +316,6 @@ t.test('a host off loopback is refused before any traffic', async (t) => {
       connections: 1,
       duration: 100,
     }),
-    { code: 'ERR_REMOTE_TARGET' },
+    { code: 'CLIENT_REMOTE_TARGET' },
   );
 });
