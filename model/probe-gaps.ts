@@ -12,6 +12,8 @@ export type ProbeGaps = {
   longestGap: (Window & { ms: number }) | undefined;
   // The probe never succeeded again after the longest gap began.
   endedWithoutAnswer: boolean;
+  // The longest a successful probe took: a gap shorter than that can be one slow probe.
+  slowestOkMs: number;
 };
 
 // The probes of a history and their longest gap.
@@ -19,7 +21,9 @@ export const probeGaps = (h: History): ProbeGaps => {
   const tl = timeline(h);
   const probes = h.events.filter((e): e is ProbeEvent => e.kind === 'probe');
   const failed = probes.filter((p) => !p.ok).length;
-  if (tl.load === undefined) return { probes, failed, longestGap: undefined, endedWithoutAnswer: false };
+  const slowestOkMs = probes.reduce((m, p) => (p.ok ? Math.max(m, p.ms) : m), 0);
+  if (tl.load === undefined)
+    return { probes, failed, longestGap: undefined, endedWithoutAnswer: false, slowestOkMs };
   const from = tl.load.from;
   const to = tl.final ?? tl.end;
   let lastOk = from;
@@ -31,5 +35,5 @@ export const probeGaps = (h: History): ProbeGaps => {
   }
   const neverAgain = to - lastOk > worst.ms;
   if (neverAgain) worst = { from: lastOk, to, ms: to - lastOk };
-  return { probes, failed, longestGap: worst, endedWithoutAnswer: neverAgain };
+  return { probes, failed, longestGap: worst, endedWithoutAnswer: neverAgain, slowestOkMs };
 };

@@ -301,8 +301,13 @@ const probeRows = (a: CompareSide, b: CompareSide): CompareRow[] => {
       b: gb,
       aText: gapText(pa),
       bText: gapText(pb),
-      // A gap is measured in probe intervals, so two intervals either way is jitter.
-      better: lower(ga, gb, 2 * Math.max(a.probeIntervalMs, b.probeIntervalMs)),
+      // A gap is measured in probe intervals, and one slow probe (a busy machine) lengthens it by its own
+      // duration: two intervals plus the slowest successful probe of either run is jitter.
+      better: lower(
+        ga,
+        gb,
+        2 * Math.max(a.probeIntervalMs, b.probeIntervalMs) + Math.max(pa.slowestOkMs, pb.slowestOkMs),
+      ),
       gated: true,
     }),
     row({

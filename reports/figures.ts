@@ -126,6 +126,7 @@ export type ProbeFigures = {
   failed: number;
   longestGap: { from: number; to: number; ms: number } | null;
   endedWithoutAnswer: boolean;
+  slowestOkMs: number;
 };
 
 // The probe figures of a history.
@@ -136,5 +137,6 @@ export const probeFigures = (h: History): ProbeFigures => {
     failed: g.failed,
     longestGap: g.longestGap === undefined || g.probes.length === 0 ? null : g.longestGap,
     endedWithoutAnswer: g.probes.length > 0 && g.endedWithoutAnswer,
+    slowestOkMs: Math.round(g.slowestOkMs),
   };
 };

@@ -151,6 +151,7 @@ export const reportSchema = z
         z.boolean(),
         'whether the listener never answered again after the longest gap began',
       ),
+      slowestOkMs: d(z.number(), 'the longest a successful probe session took (0 when none succeeded)'),
     }),
     target: z.object({
       kind: d(

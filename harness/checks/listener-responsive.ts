@@ -99,7 +99,7 @@ export const listenerResponsive = {
     const inGap = probes.filter((p) => !p.ok && p.t >= worst.from && p.t <= worst.to);
     // A probe already past its preamble when a fault struck still succeeds after it, so the gap can
     // start up to one probe's duration after the fault: look back that far for faults around it.
-    const lookback = probes.reduce((m, p) => (p.ok ? Math.max(m, p.ms) : m), 0) + 100;
+    const lookback = gaps.slowestOkMs + 100;
     const activeAtStart = tl.faults.filter((f) => f.to >= worst.from - lookback && f.from <= worst.to);
     const recoveries = tl.faults.map((f) => {
       // Recovered: a probe that started after the heal succeeded (one already in flight proves nothing).
