@@ -1,7 +1,7 @@
 // A single-process MC-NMF echo endpoint: the simplest net.tcp server, for probes, tests and benches.
 
 import { createServer, type Server } from 'node:net';
-import type { FaultName } from '../protocol/index.ts';
+import { echoReply, type FaultName } from '../protocol/index.ts';
 import { pathCovers } from './listener/routes.ts';
 import { type ServerSession, serveSession } from './server-session.ts';
 
@@ -35,7 +35,8 @@ const routeMatches = (paths: string[] | undefined, via: string): boolean => {
   return paths.some((p) => pathCovers(p, path));
 };
 
-// Starts an echo endpoint on loopback; every message is answered with its own bytes.
+// Starts an echo endpoint on loopback; every message is answered with its own bytes (an op framing
+// request with an ok reply carrying its payload).
 export const startEchoEndpoint = async (options: EchoEndpointOptions = {}): Promise<EchoEndpoint> => {
   const host = options.host ?? '127.0.0.1';
   const live = new Set<ServerSession>();
@@ -45,7 +46,7 @@ export const startEchoEndpoint = async (options: EchoEndpointOptions = {}): Prom
       receiveTimeoutMs: options.receiveTimeoutMs ?? 10_000,
       onPreamble: (p): FaultName | undefined =>
         routeMatches(options.paths, p.via) ? undefined : 'EndpointNotFound',
-      onMessage: (payload, reply) => reply(payload),
+      onMessage: (payload, reply) => reply(echoReply(payload)),
       onClose: () => live.delete(s),
     });
     live.add(s);

@@ -64,3 +64,22 @@ export const record = <T extends z.core.$ZodLooseShape>(shape: T, what: string) 
 // A list of at least `min` items.
 export const list = <T extends z.ZodType>(item: T, what: string, min = 0) =>
   z.array(item, { error: what }).min(min, { error: what }).meta({ description: what });
+
+const SIZE = /^(\d+(?:\.\d+)?)(B|KB|MB|GB)$/;
+const SIZE_UNITS: Readonly<Record<string, number>> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
+
+// Bytes in a size string (`512B`, `4KB`, `50MB`, `1GB`; binary units), or undefined if it is not one.
+export const parseSize = (text: string): number | undefined => {
+  const m = SIZE.exec(text.trim());
+  return m === null ? undefined : Math.round(Number(m[1]) * SIZE_UNITS[m[2]!]!);
+};
+
+// A size string (`50MB`, `4KB`) read as bytes; `purpose` says what it is for.
+export const size = (purpose: string) => {
+  const what = `a size with a unit such as 4KB or 50MB (${purpose})`;
+  return z
+    .string({ error: what })
+    .regex(SIZE, { error: what })
+    .transform((s) => parseSize(s)!)
+    .meta({ description: what });
+};

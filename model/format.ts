@@ -25,3 +25,16 @@ export const states = (tcp: Record<string, number> | undefined): string =>
 // A list as a sentence ends it: "a, b or c".
 export const orList = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+
+// Bytes as people read them: 812B, 4.0KB, 12.3MB (binary units, as sizes in suites are).
+export const bytes = (n: number): string => {
+  const a = Math.abs(n);
+  if (a < 1024) return `${Math.round(n)}B`;
+  if (a < 1024 ** 2) return `${(n / 1024).toFixed(1)}KB`;
+  if (a < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)}MB`;
+  return `${(n / 1024 ** 3).toFixed(2)}GB`;
+};
+
+// A number or text from evidence as it is, '-' for anything else (missing, an object).
+export const plain = (x: unknown): string =>
+  typeof x === 'number' || typeof x === 'string' ? String(x) : '-';

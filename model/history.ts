@@ -4,6 +4,7 @@
 
 import type { FailureKind, Stage } from './outcome.ts';
 
+import type { Difference } from './difference.ts';
 import type { Invalid, RunOutcome } from './result.ts';
 
 // 2: the target's readiness and the run's outcome are events of their own (`ready`, `outcome`); version 1
@@ -39,6 +40,10 @@ export type OpFailure = {
   fault?: string | null;
   code?: string;
   message?: string;
+  // Which call of the session failed (1 for the first), when a call did.
+  call?: number;
+  // A corrupt reply: where it first differs from what was sent.
+  diff?: Difference;
 };
 
 // One session, once it completed (Jepsen's ok / fail / info: info when we cannot know what happened,

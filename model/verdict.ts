@@ -16,10 +16,18 @@ export type ViewTable = {
 };
 
 // Where a verdict shows on the report's charts (run times in ms). A band with a `key` replaces the
-// report's own band of that key (the probe chart's longest gap, say).
+// report's own band of that key (the probe chart's longest gap, say); a line is a straight segment in the
+// chart's own figure (bytes on the memory chart), a fitted trend say.
 export type ChartMark =
   | { kind: 'marker'; t: number; label: string; style: 'climb' | 'dark' }
-  | { kind: 'band'; from: number; to: number; label: string; style: 'gap'; chart: string; key?: string };
+  | { kind: 'band'; from: number; to: number; label: string; style: 'gap'; chart: string; key?: string }
+  | {
+      kind: 'line';
+      chart: string;
+      from: { t: number; v: number };
+      to: { t: number; v: number };
+      label: string;
+    };
 
 export type VerdictView = {
   facts: [string, Cell][];

@@ -40,6 +40,7 @@ export {
   type OpRequest,
   type Operation,
   OPERATIONS,
+  echoReply,
   opMessageId,
   OPS_CONTENT_TYPE,
   OPS_MAGIC,

@@ -87,3 +87,10 @@ export const opMessageId = (bytes: Uint8Array): number | undefined =>
   bytes.length >= REPLY_HEADER && bytes[0] === OPS_MAGIC && bytes[1] === OPS_VERSION
     ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUInt32LE(3)
     : undefined;
+
+// What an echo server answers: an operation request gets an ok reply carrying its payload (whatever the
+// operation: an echo server neither sleeps, burns nor fails); any other payload comes back as it is.
+export const echoReply = (bytes: Uint8Array): Uint8Array => {
+  const req = decodeOpRequest(bytes);
+  return req === undefined ? bytes : encodeOpReply({ id: req.id, ok: true, payload: req.payload });
+};

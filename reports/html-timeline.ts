@@ -2,7 +2,7 @@
 // the History and the verdicts. The page's script only draws what this gives it (x in seconds since
 // the run started, the same range on every chart so windows and marks line up).
 
-import type { Verdict } from '../model/verdict.ts';
+import type { ChartMark, Verdict } from '../model/verdict.ts';
 import { human, timeline } from '../model/timeline.ts';
 import type { History, LoadSample, ProbeEvent, ProcessSample, TargetSample } from '../model/history.ts';
 import { loadSamples, probeFigures, targetSamples } from './figures.ts';
@@ -194,6 +194,60 @@ const STATES: Record<string, string> = {
   OTHER: '#DDDDDD',
 };
 
+// Resident memory per role, in MB (the memory checks' trend lines are drawn on it).
+const MB = 1024 * 1024;
+const memoryChart = (samples: readonly TargetSample[]): ChartSpec => {
+  const roles = [...new Set(samples.flatMap((s) => s.processes.map((p) => p.role)))];
+  return {
+    id: 'memory',
+    title: 'Resident memory',
+    note: 'Per process role (the sum of its processes), in MB.',
+    unit: 'MB',
+    log: false,
+    series: roles.map((role, i): ChartSeries => {
+      const t: number[] = [];
+      const v: number[] = [];
+      for (const s of samples) {
+        const mine = s.processes.filter((p) => p.role === role);
+        if (mine.length === 0) continue;
+        t.push(sec(s.t));
+        v.push(round(mine.reduce((n, p) => n + p.rssBytes, 0) / MB));
+      }
+      return { label: role, t, v, style: 'line', color: colour(i) };
+    }),
+  };
+};
+
+// A verdict's line mark as a dashed series on its chart (in that chart's unit).
+const UNIT_SCALE: Readonly<Record<string, number>> = { memory: 1 / MB };
+const withLines = (charts: ChartSpec[], marks: readonly ChartMark[]): ChartSpec[] =>
+  charts.map((c) => {
+    const lines = marks.filter((m) => m.kind === 'line' && m.chart === c.id);
+    const k = UNIT_SCALE[c.id] ?? 1;
+    return lines.length === 0
+      ? c
+      : {
+          ...c,
+          series: [
+            ...c.series,
+            ...lines.flatMap((m): ChartSeries[] =>
+              m.kind !== 'line'
+                ? []
+                : [
+                    {
+                      label: m.label,
+                      t: [sec(m.from.t), sec(m.to.t)],
+                      v: [round(m.from.v * k), round(m.to.v * k)],
+                      style: 'line',
+                      color: '#000000',
+                      dash: true,
+                    },
+                  ],
+            ),
+          ],
+        };
+  });
+
 const socketCharts = (samples: readonly TargetSample[]): ChartSpec[] => {
   const roles = [...new Set(samples.flatMap((s) => s.processes.map((p) => p.role)))];
   return roles.map((role, r) => {
@@ -265,6 +319,7 @@ export const timelineData = (h: History, verdicts: readonly Verdict[]): Timeline
     });
   }
   for (const m of marks) {
+    if (m.kind === 'line') continue;
     if (m.kind === 'band')
       bands.push({ from: sec(m.from), to: sec(m.to), label: m.label, kind: m.style, chart: m.chart });
     else markers.push({ t: sec(m.t), label: m.label, kind: m.style });
@@ -279,13 +334,17 @@ export const timelineData = (h: History, verdicts: readonly Verdict[]): Timeline
   const loads = loadSamples(h);
   return {
     end: sec(tl.end),
-    charts: [
-      sessionsChart(loads),
-      latencyChart(loads),
-      probeChart(h),
-      fdChart(samples),
-      ...socketCharts(samples),
-    ],
+    charts: withLines(
+      [
+        sessionsChart(loads),
+        latencyChart(loads),
+        probeChart(h),
+        fdChart(samples),
+        memoryChart(samples),
+        ...socketCharts(samples),
+      ],
+      marks,
+    ),
     bands,
     markers: markers.sort((a, b) => a.t - b.t),
   };

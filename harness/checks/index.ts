@@ -9,6 +9,9 @@ import type { Allowances, AnyCheck } from './check.ts';
 import { handlesNoLeak } from './handles-no-leak.ts';
 import { latency } from './latency.ts';
 import { listenerResponsive } from './listener-responsive.ts';
+import { memoryNoGrowth } from './memory-no-growth.ts';
+import { processesNoLeak } from './processes-no-leak.ts';
+import { repliesIntact } from './replies-intact.ts';
 import { sessionsErrorRate } from './sessions-error-rate.ts';
 import { throughputMin } from './throughput-min.ts';
 
@@ -19,6 +22,9 @@ export const CHECK_LIST: readonly AnyCheck[] = [
   sessionsErrorRate,
   latency,
   throughputMin,
+  memoryNoGrowth,
+  processesNoLeak,
+  repliesIntact,
 ];
 
 // Every check by name.

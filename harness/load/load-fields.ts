@@ -37,6 +37,13 @@ const soapCall = record(
     ).optional(),
     namespace: text('the contract namespace (default http://tempuri.org/)').optional(),
     action: text('the SOAP action, when not the default').optional(),
+    expect: z
+      .string({ error: 'the result every reply must carry (text; {payload} allowed)' })
+      .meta({
+        description:
+          'the result every reply must carry ({payload} allowed); by default an Echo must return its text param, other operations are not compared',
+      })
+      .optional(),
     encoding: oneOf(['binary-session', 'soap12']).default('binary-session'),
     to: text(
       'the To address (default: the via; a service behind a forwarding route wants its own address)',

@@ -11,6 +11,7 @@ import {
   type SoapCall,
   type SoapCodecOptions,
 } from '../../protocol/index.ts';
+import { bytesDifference, type Difference, textDifference } from '../../model/difference.ts';
 import type { OpFailure } from '../../model/history.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 
@@ -37,6 +38,17 @@ const requestId = (): number => {
   return nextId;
 };
 
+// A reply with the wrong content: a `corrupt` failure saying where it first differs.
+const corrupt = (d: Difference | undefined): OpFailure | undefined =>
+  d === undefined
+    ? undefined
+    : {
+        kind: 'corrupt',
+        stage: 'call',
+        message: `the reply differs from what was sent at offset ${d.offset}: expected ${d.expected}, got ${d.expected === d.got ? '(same)' : d.got}`,
+        diff: d,
+      };
+
 // In a SOAP parameter's value, stands for the session's payload as text.
 export const PAYLOAD_PLACEHOLDER = '{payload}';
 
@@ -62,9 +74,10 @@ export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string)
       request: () => encodeOpRequest({ id: requestId(), op: spec.operation, arg: spec.arg, payload }),
       replyFailure: (reply) => {
         const r = decodeOpReply(reply);
-        return r !== undefined && !r.ok
-          ? { kind: 'reply-fault', stage: 'call', message: r.reason }
-          : undefined;
+        if (r === undefined) return undefined;
+        if (!r.ok) return { kind: 'reply-fault', stage: 'call', message: r.reason };
+        // Every operation's reply carries the request's payload back: bytes, compared as bytes.
+        return corrupt(bytesDifference(payload, r.payload));
       },
     };
     return () => ops;
@@ -86,6 +99,13 @@ export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string)
     ),
     ...(soap.action === undefined ? {} : { action: soap.action }),
   };
+  // What the reply's result must be: `expect` when the suite says, the text an Echo sent otherwise.
+  const expected =
+    soap.expect !== undefined
+      ? soap.expect.replaceAll(PAYLOAD_PLACEHOLDER, text)
+      : /^echo$/i.test(soap.operation) && typeof call.params?.['text'] === 'string'
+        ? call.params['text']
+        : undefined;
   return () => {
     const codec = createSoapCodec(options);
     return {
@@ -95,9 +115,9 @@ export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string)
       replyFailure: (reply) => {
         try {
           const r = codec.decodeReply(reply);
-          return r.kind === 'fault'
-            ? { kind: 'reply-fault', stage: 'call', fault: r.code, message: r.reason }
-            : undefined;
+          if (r.kind === 'fault')
+            return { kind: 'reply-fault', stage: 'call', fault: r.code, message: r.reason };
+          return expected === undefined ? undefined : corrupt(textDifference(expected, r.result ?? ''));
         } catch (e) {
           return {
             kind: 'protocol',

@@ -44,17 +44,18 @@ export const runSession = async (
   for (let i = 0; i < spec.calls; i++) {
     if (i > 0) await sleep(spec.think, options.signal);
     const r = await session.call(messages.request());
-    options.onCall(r.ok, r.ms);
     if (!r.ok) {
+      options.onCall(false, r.ms);
       session.abort();
-      return { ok: false, calls, failure: toOpFailure(r.failure) };
+      return { ok: false, calls, failure: { ...toOpFailure(r.failure), call: i + 1 } };
     }
     calls++;
     const failed = messages.replyFailure(r.reply);
+    options.onCall(failed === undefined, r.ms);
     if (failed !== undefined) {
-      // The operation failed (a fault reply); the session is fine, the call is not.
+      // The operation failed (a fault reply, a corrupt one); the session is fine, the call is not.
       await session.end();
-      return { ok: false, calls, failure: failed };
+      return { ok: false, calls, failure: { ...failed, call: i + 1 } };
     }
   }
   const e = await session.end();

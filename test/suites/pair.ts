@@ -28,10 +28,16 @@ const failing = (r: Report | undefined) =>
     .map((v) => v.check)
     .sort();
 
-// Runs suites/SUITE.yaml; `runs` names each variant and the checks it must fail.
-export const checkPair = async (t: Test, suite: string, runs: Record<string, string[]>): Promise<void> => {
+// Runs suites/SUITE.yaml (or `o.file`); `runs` names each variant and the checks it must fail.
+export const checkPair = async (
+  t: Test,
+  suite: string,
+  runs: Record<string, string[]>,
+  o: { file?: string; duration?: string } = {},
+): Promise<void> => {
   const out = await mkdtemp(join(tmpdir(), 'nettcp-chaos-pairs-'));
-  const r = await runCli(['run', `suites/${suite}.yaml`, '--duration', SHORT, '--out', out], {
+  const file = o.file ?? `suites/${suite}.yaml`;
+  const r = await runCli(['run', file, '--duration', o.duration ?? SHORT, '--out', out], {
     timeout: 110_000,
   });
   if (r.exitCode !== 0) t.comment(String(r.stdout));

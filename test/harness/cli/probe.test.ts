@@ -15,7 +15,8 @@ t.test('probe --op-framing succeeds against an echo endpoint and shows every sta
   const out = String(r.stdout);
   for (const stage of ['connect', 'preamble', 'call 1', 'call 2', 'end']) t.match(out, stage);
   // An op framing request is 11 bytes of header and the payload; the endpoint echoes it.
-  t.match(out, 'SizedEnvelope 111 bytes -> SizedEnvelope 111 bytes');
+  // An op framing request (11-byte header + 100) gets its reply (7-byte header + the same 100).
+  t.match(out, 'SizedEnvelope 111 bytes -> SizedEnvelope 107 bytes');
   t.match(out, `ExtensibleEncoding ${OPS_CONTENT_TYPE}`);
   t.match(out, 'PreambleAck');
   t.match(out, 'the compact op framing');

@@ -3,7 +3,14 @@ import t from 'tap';
 import { payloadText, sessionMessages } from '../../../harness/load/messages.ts';
 import { loadSuiteText } from '../../../harness/suite/load.ts';
 import type { LoadSpec } from '../../../harness/suite/schema.ts';
-import { createSoapServerCodec, decodeOpRequest, OPS_CONTENT_TYPE } from '../../../protocol/index.ts';
+import {
+  createSoapServerCodec,
+  decodeOpRequest,
+  el,
+  encodeOpReply,
+  OPS_CONTENT_TYPE,
+  TEMPURI,
+} from '../../../protocol/index.ts';
 
 const VIA = 'net.tcp://127.0.0.1:9/orders';
 
@@ -54,4 +61,69 @@ t.test('{payload} in a SOAP parameter is the seeded payload as text, To is the v
   t.equal(req.params['text']!.length, 300);
   t.equal(req.params['tag'], `x${payloadText(payload)}`);
   t.not(make(), m, 'each session gets its own codec');
+});
+
+t.test(
+  'an op framing reply that does not carry back the payload is corrupt, with where it differs',
+  async (t) => {
+    const payload = Buffer.from('0123456789abcdef0123');
+    const m = sessionMessages(sessionOf('{ calls: 1, payload: 20 }'), payload, VIA)();
+    const req = decodeOpRequest(m.request())!;
+    t.equal(m.replyFailure(encodeOpReply({ id: req.id, ok: true, payload })), undefined, 'the same bytes');
+    const bad = Buffer.from(payload);
+    bad[17] = 0x58;
+    t.match(m.replyFailure(encodeOpReply({ id: req.id, ok: true, payload: bad })), {
+      kind: 'corrupt',
+      stage: 'call',
+      diff: { offset: 17, expected: /^3[12]/, got: /^58/ },
+    });
+    t.match(m.replyFailure(encodeOpReply({ id: req.id, ok: true, payload: payload.subarray(0, 5) })), {
+      kind: 'corrupt',
+      diff: { offset: 5, got: '(end)' },
+    });
+    t.match(m.replyFailure(encodeOpReply({ id: req.id, ok: false, reason: 'no' })), { kind: 'reply-fault' });
+  },
+);
+
+t.test('a SOAP Echo must return its text; another operation only when expect says what', async (t) => {
+  const payload = Buffer.alloc(40, 9);
+  const reply = (m: ReturnType<ReturnType<typeof sessionMessages>>, result: string, name = 'Echo') => {
+    const server = createSoapServerCodec({ encoding: 'binary-session' });
+    const req = server.decodeRequest(m.request());
+    return server.encodeReply({
+      action: `http://tempuri.org/IInteropService/${name}Response`,
+      relatesTo: req.messageId,
+      body: el(`${name}Response`, TEMPURI, [el(`${name}Result`, TEMPURI, [result])]),
+    });
+  };
+  const echo = sessionMessages(
+    sessionOf(
+      '{ payload: 40, soap: { operation: Echo, contract: IInteropService, params: { text: "{payload}" } } }',
+    ),
+    payload,
+    VIA,
+  );
+  const text = payloadText(payload);
+  t.equal(echo().replyFailure(reply(echo(), text)), undefined);
+  const m = echo();
+  t.match(m.replyFailure(reply(m, `${text.slice(0, 30)}X${text.slice(31)}`)), {
+    kind: 'corrupt',
+    diff: { offset: 30, got: /^"X/ },
+  });
+  const delay = sessionMessages(
+    sessionOf('{ soap: { operation: Delay, contract: IInteropService, params: { ms: 1 } } }'),
+    payload,
+    VIA,
+  );
+  const d = delay();
+  t.equal(d.replyFailure(reply(d, 'anything', 'Delay')), undefined, 'not an echo: not compared');
+  const expecting = sessionMessages(
+    sessionOf(
+      '{ soap: { operation: Delay, contract: IInteropService, params: { ms: 1 }, expect: "slept 1 ms" } }',
+    ),
+    payload,
+    VIA,
+  );
+  const x = expecting();
+  t.match(x.replyFailure(reply(x, 'slept 2 ms', 'Delay')), { kind: 'corrupt', diff: { offset: 6 } });
 });
