@@ -1,14 +1,24 @@
 // The project's own client (clients/nettcp + protocol/soap) driven the way `InteropClient load` drives the
 // .NET one, in a process of its own so that its CPU time is its own: lanes of sessions (open, K Echo calls,
 // End; or --persistent: one session per lane, calls back to back) for a while, after an unreported warm-up.
-// Prints one JSON summary line shaped like the .NET client's. Not a test; bench/dotnet-client.ts runs it:
+// --pooled keeps a cleanly ended session's connection for the next session (clients/nettcp's
+// ConnectionPool), as the .NET client does by default. Prints one JSON summary line shaped like the .NET
+// client's; its CPU time is read from /proc/self/stat. Not a test; bench/dotnet-client.ts runs it:
 //   node bench/nettcp-load.ts URL [--via VIA] --lanes N --duration-ms D [--calls K] [--persistent]
-//     [--warmup-ms W] [--text hello]
+//     [--pooled] [--warmup-ms W] [--text hello]
 
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import hdr from 'hdr-histogram-js';
-import { type Failure, type NetTcpTarget, openSession, resolveNetTcpUrl } from '../clients/nettcp/index.ts';
-import { createSoapCodec } from '../protocol/index.ts';
+import {
+  ConnectionPool,
+  type Failure,
+  type NetTcpTarget,
+  openSession,
+  resolveNetTcpUrl,
+} from '../clients/nettcp/index.ts';
+import { CLOCK_TICKS_PER_SECOND, parseStat } from '../model/proc-stat.ts';
+import { createSoapCodec, RepeatedRequests, type SoapCall } from '../protocol/index.ts';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -17,6 +27,7 @@ const { values, positionals } = parseArgs({
     'duration-ms': { type: 'string', default: '2000' },
     calls: { type: 'string', default: '1' },
     persistent: { type: 'boolean', default: false },
+    pooled: { type: 'boolean', default: false },
     'warmup-ms': { type: 'string', default: '0' },
     text: { type: 'string', default: 'hello' },
   },
@@ -33,12 +44,22 @@ if (
   ![callsPerSession, warmupMs].every((n) => Number.isInteger(n) && n >= 0)
 ) {
   process.stderr.write(
-    'usage: nettcp-load.ts URL [--via VIA] --lanes N --duration-ms D [--calls K] [--persistent] [--warmup-ms W] [--text T]\n',
+    'usage: nettcp-load.ts URL [--via VIA] --lanes N --duration-ms D [--calls K] [--persistent] [--pooled] [--warmup-ms W] [--text T]\n',
   );
   process.exit(2);
 }
 const text = values.text;
 const target: NetTcpTarget = await resolveNetTcpUrl(values.via ?? url);
+const pool = values.pooled ? new ConnectionPool() : undefined;
+// One call, encoded once and copied with a fresh MessageID (the client's way of sending a load).
+const call: SoapCall = { operation: 'Echo', params: { text } };
+const repeat = new RepeatedRequests();
+
+// This process's CPU time (user + system), in ms, as the kernel accounts it.
+const cpuMs = (): number => {
+  const s = parseStat(readFileSync('/proc/self/stat', 'utf8'));
+  return s === undefined ? Number.NaN : ((s.utime + s.stime) * 1000) / CLOCK_TICKS_PER_SECOND;
+};
 
 // What one stretch of the run saw; times in microseconds.
 type Tally = {
@@ -76,8 +97,12 @@ const failed = (tally: Tally, f: Failure | string): void => {
 const session = async (tally: Tally, maxCalls: number, more: () => boolean): Promise<number> => {
   const t0 = performance.now();
   // Each session has its own codec: the binary session encoding's string table lives as long as the session.
-  const codec = createSoapCodec({ encoding: 'binary-session', to: url, contract: 'IInteropService' });
-  const opened = await openSession(target, { encoding: codec.knownEncoding, correlate: codec.correlator });
+  const codec = createSoapCodec({ encoding: 'binary-session', to: url, contract: 'IInteropService', repeat });
+  const opened = await openSession(target, {
+    encoding: codec.knownEncoding,
+    correlate: codec.correlator,
+    pool,
+  });
   if (!opened.ok) {
     failed(tally, opened.failure);
     return 1;
@@ -86,7 +111,7 @@ const session = async (tally: Tally, maxCalls: number, more: () => boolean): Pro
   let tried = 0;
   for (; tried < maxCalls && more(); tried++) {
     const c0 = performance.now();
-    const r = await s.call(codec.encodeRequest({ operation: 'Echo', params: { text } }));
+    const r = await s.call(codec.encodeRequest(call));
     if (!r.ok) {
       tally.callsFailed++;
       failed(tally, r.failure);
@@ -130,11 +155,12 @@ const phase = async (ms: number): Promise<Tally> => {
 };
 
 if (warmupMs > 0) await phase(warmupMs);
-const cpu0 = process.cpuUsage();
+const cpu0 = cpuMs();
 const t0 = performance.now();
 const tally = await phase(durationMs);
 const wallMs = performance.now() - t0;
-const cpu = process.cpuUsage(cpu0);
+const cpu = cpuMs() - cpu0;
+pool?.close();
 const spread = (h: hdr.Histogram) => ({
   p50: h.getValueAtPercentile(50) / 1000,
   p99: h.getValueAtPercentile(99) / 1000,
@@ -146,6 +172,7 @@ process.stdout.write(
     summary: true,
     client: 'nettcp-chaos',
     mode: values.persistent ? 'persistent' : 'churn',
+    pooled: pool !== undefined,
     lanes,
     callsPerSession: values.persistent ? null : callsPerSession,
     sessions: { ok: tally.sessionsOk, failed: tally.sessionsFailed, byType: tally.byType },
@@ -156,7 +183,8 @@ process.stdout.write(
     callsPerSec: tally.callsOk / (wallMs / 1000),
     sessionMs: spread(tally.sessionUs),
     callMs: spread(tally.callUs),
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuMs: cpu,
+    ...(pool === undefined ? {} : { pool: pool.counts }),
     pid: process.pid,
   })}\n`,
 );

@@ -1,7 +1,8 @@
 // A single-process MC-NMF echo endpoint: the simplest net.tcp server, for probes, tests and benches.
 
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { echoReply, type FaultName } from '../protocol/index.ts';
+import { IdleConnections } from './idle-connections.ts';
 import { pathCovers } from './listener/routes.ts';
 import { type ServerSession, serveSession } from './server-session.ts';
 
@@ -12,6 +13,9 @@ export type EchoEndpointOptions = {
   paths?: string[];
   maxEnvelope?: number;
   receiveTimeoutMs?: number;
+  // Keep a cleanly ended session's connection for the client's next session, as WCF services do
+  // (host/idle-connections.ts); without it the endpoint closes after End.
+  keepConnections?: boolean;
 };
 
 export type EchoEndpoint = {
@@ -21,6 +25,11 @@ export type EchoEndpoint = {
   url(path?: string): string;
   // Sessions currently open.
   readonly sessions: number;
+  // Connections accepted, sessions served on kept connections, and kept connections waiting now
+  // (keepConnections).
+  readonly accepted: number;
+  readonly reused: number;
+  readonly idle: number;
   close(): Promise<void>;
 };
 
@@ -40,8 +49,15 @@ const routeMatches = (paths: string[] | undefined, via: string): boolean => {
 export const startEchoEndpoint = async (options: EchoEndpointOptions = {}): Promise<EchoEndpoint> => {
   const host = options.host ?? '127.0.0.1';
   const live = new Set<ServerSession>();
-  const server: Server = createServer((socket) => {
+  let accepted = 0;
+  const idle = new IdleConnections({ next: (socket, bytes) => serve(socket, bytes) });
+  const reuse = options.keepConnections
+    ? { keep: () => idle.canKeep(), take: (s: Socket, rest: Uint8Array) => idle.keep(s, rest) }
+    : undefined;
+  const serve = (socket: Socket, initial?: Uint8Array): void => {
     const s = serveSession(socket, {
+      initial,
+      reuse,
       limits: options.maxEnvelope === undefined ? undefined : { maxEnvelope: options.maxEnvelope },
       receiveTimeoutMs: options.receiveTimeoutMs ?? 10_000,
       onPreamble: (p): FaultName | undefined =>
@@ -50,6 +66,12 @@ export const startEchoEndpoint = async (options: EchoEndpointOptions = {}): Prom
       onClose: () => live.delete(s),
     });
     live.add(s);
+    // A kept connection comes back paused.
+    socket.resume();
+  };
+  const server: Server = createServer((socket) => {
+    accepted++;
+    serve(socket);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,8 +87,18 @@ export const startEchoEndpoint = async (options: EchoEndpointOptions = {}): Prom
     get sessions() {
       return live.size;
     },
+    get accepted() {
+      return accepted;
+    },
+    get reused() {
+      return idle.reused;
+    },
+    get idle() {
+      return idle.size;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        idle.closeAll();
         for (const s of live) s.abort('endpoint closing');
         server.close(() => resolve());
       }),

@@ -61,4 +61,8 @@ export type WorkerReport = {
   orphaned: number;
   latencies: Partial<Record<Operation, number>>;
   directPort: number | null;
+  // Connections kept after a clean End, waiting for the client's next session; and how many came back
+  // with one since the worker started.
+  idle: number;
+  reused: number;
 };

@@ -1,5 +1,7 @@
 // The server side of one MC-NMF duplex session: preamble, Ack or Fault, messages, End.
-// Used by the built-in echo endpoint and by host workers (which replay the bytes a listener read).
+// Used by the built-in echo endpoint and by host workers (which replay the bytes a listener read). After
+// a clean End a session either closes the connection or, with `reuse`, hands it on for the client's next
+// session, as WCF services do (host/idle-connections.ts).
 
 import type { Socket } from 'node:net';
 import {
@@ -17,6 +19,9 @@ import {
   sizedEnvelopeHeader,
 } from '../protocol/index.ts';
 import { abortConnection, sendFault } from './refuse.ts';
+
+const END = encodeRecord({ type: 'end' });
+const isEnd = (r: FramingRecord): boolean => r.type === 'end';
 
 // How a session ended, for logs and counters.
 export type SessionEnd =
@@ -38,6 +43,11 @@ export type ServerSessionOptions = {
   // The client sent End; the server's End waits for this (replies still owed go out first).
   onEnd?: (session: ServerSession) => void | Promise<void>;
   onClose?: (end: SessionEnd, session: ServerSession) => void;
+  // Keeps the connection after a clean End instead of closing it (WCF's connection reuse): `keep()` is
+  // asked as the server's End goes out; when true, the End goes without a FIN, the session reports
+  // `ended`, and `take` gets the socket (paused, this session's listeners removed) with any bytes read
+  // past the client's End. It owns the socket from then on.
+  reuse?: { keep(): boolean; take(socket: Socket, rest: Uint8Array): void };
 };
 
 export class ServerSession {
@@ -50,11 +60,18 @@ export class ServerSession {
   #timer: NodeJS.Timeout | undefined;
   #held: FramingRecord[] = [];
   #heldError: FramingError | undefined;
+  // Removes the listeners this session put on the socket (before a kept connection is handed on).
+  #detach: (() => void)[] = [];
 
   constructor(socket: Socket, options: ServerSessionOptions) {
     this.socket = socket;
     this.#opts = options;
-    this.#decoder = new FramingDecoder({ ...DEFAULT_LIMITS, ...options.limits });
+    this.#decoder = new FramingDecoder({
+      ...DEFAULT_LIMITS,
+      ...options.limits,
+      // A kept connection's next preamble is not this session's to read.
+      ...(options.reuse === undefined ? {} : { stopAfter: isEnd }),
+    });
   }
 
   get preamble(): Preamble | undefined {
@@ -80,12 +97,19 @@ export class ServerSession {
         this.#opts.receiveTimeoutMs,
       );
     }
-    s.on('error', (e: NodeJS.ErrnoException) => this.#finish({ how: 'closed', reason: e.code ?? e.message }));
-    s.on('end', () => this.#onClientEnd());
-    s.on('close', () => this.#finish({ how: 'closed', reason: 'connection closed' }));
+    this.#listen('error', (e: NodeJS.ErrnoException) =>
+      this.#finish({ how: 'closed', reason: e.code ?? e.message }),
+    );
+    this.#listen('end', () => this.#onClientEnd());
+    this.#listen('close', () => this.#finish({ how: 'closed', reason: 'connection closed' }));
     if (this.#opts.initial !== undefined && this.#opts.initial.length > 0) this.#onData(this.#opts.initial);
-    s.on('data', (chunk: Buffer) => this.#onData(chunk));
+    this.#listen('data', (chunk: Buffer) => this.#onData(chunk));
     return this;
+  }
+
+  #listen<A extends unknown[]>(event: string, fn: (...args: A) => void): void {
+    this.socket.on(event, fn);
+    this.#detach.push(() => this.socket.off(event, fn));
   }
 
   // Sends one message to the client.
@@ -174,8 +198,18 @@ export class ServerSession {
 
   #sendEnd(): void {
     if (this.#state !== 'ending') return;
-    this.socket.end(encodeRecord({ type: 'end' }));
-    this.#timer = setTimeout(() => this.socket.destroy(), 5000);
+    const reuse = this.#opts.reuse;
+    const s = this.socket;
+    if (reuse !== undefined && !s.destroyed && !s.writableEnded && reuse.keep()) {
+      s.pause();
+      for (const off of this.#detach.splice(0)) off();
+      s.write(END);
+      this.#finish({ how: 'ended' });
+      reuse.take(s, Uint8Array.from(this.#decoder.rest()));
+      return;
+    }
+    s.end(END);
+    this.#timer = setTimeout(() => s.destroy(), 5000);
   }
 
   #decide(p: Preamble): void {

@@ -15,6 +15,7 @@ export {
   failureFromSocketError,
   type Stage,
 } from './outcome.ts';
+export { ConnectionPool, type ConnectionPoolOptions, type PoolCounts } from './pool.ts';
 export {
   type CallResult,
   type Correlator,

@@ -18,6 +18,7 @@ import { type DeadlineHandle, type DeadlineWheel, sharedDeadlines } from '../dea
 import { isLoopbackIp, RemoteTargetError } from '../loopback.ts';
 import type { NetTcpTarget } from './address.ts';
 import { type Failure, failureFromSocketError, type Stage } from './outcome.ts';
+import { ConnectionPool } from './pool.ts';
 
 // How replies find their calls. Without one, replies match calls in order (FIFO), which is what a
 // server that answers each session's messages in order does.
@@ -44,6 +45,9 @@ export type SessionOptions = {
   deadlines?: DeadlineWheel;
   // Sees every record sent and received (for probes and debugging; costs a call per record).
   trace?: (direction: 'out' | 'in', record: FramingRecord) => void;
+  // Opens on a connection the pool kept, if it has one to the target, and gives the connection back to it
+  // after a clean End (when the server kept it too), as the .NET client's connection pool does.
+  pool?: ConnectionPool;
 };
 
 // Milliseconds each open stage took.
@@ -99,16 +103,30 @@ const resolveEncoding = (e: number | string | undefined): number | string => {
   return e;
 };
 
-// Opens a session: connect, one write of the preamble, then Ack or Fault within the deadline.
-export const openSession = (target: NetTcpTarget, options: SessionOptions = {}): Promise<OpenResult> => {
+// Opens a session: connect, one write of the preamble, then Ack or Fault within the deadline. With a pool,
+// on a connection it kept if it has one; if the server closed that one meanwhile (before any answer to the
+// preamble), on a new connection, as the .NET client does.
+export const openSession = async (
+  target: NetTcpTarget,
+  options: SessionOptions = {},
+): Promise<OpenResult> => {
   if (!options.allowRemote && !isLoopbackIp(target.ip)) {
-    return Promise.reject(new RemoteTargetError(target.host, target.ip));
+    throw new RemoteTargetError(target.host, target.ip);
   }
-  return new Promise((resolve) => {
-    const s = new NetTcpSession(target, options);
-    s.start(resolve);
-  });
+  const kept = options.pool?.take(ConnectionPool.keyOf(target));
+  if (kept !== undefined) {
+    const r = await new Promise<OpenResult>((resolve) =>
+      new NetTcpSession(target, options, kept).start(resolve),
+    );
+    if (r.ok || !closedUnderUs(r.failure)) return r;
+    options.pool!.stale();
+  }
+  return new Promise((resolve) => new NetTcpSession(target, options).start(resolve));
 };
+
+// A kept connection the server had closed: it ends or resets as soon as the preamble reaches it.
+const closedUnderUs = (f: Failure): boolean =>
+  f.stage === 'preamble' && (f.kind === 'closed' || f.kind === 'reset');
 
 export class NetTcpSession {
   readonly target: NetTcpTarget;
@@ -131,12 +149,22 @@ export class NetTcpSession {
   #timer: NodeJS.Timeout | undefined;
   #timings: OpenTimings = {};
   #abortListener: (() => void) | undefined;
+  // A connection a pool kept, to open on instead of connecting.
+  #kept: Socket | undefined;
+  // Whether the connection may go back to the pool after End: nothing came after the server's End.
+  #reusable = true;
+  #onSocketError = (err: Error): void => this.#fail(failureFromSocketError(err, this.#stage));
+  #onSocketClose = (): void => this.#onClose();
+  #onSocketEnd = (): void => this.#onPeerEnd();
+  #onSocketData = (chunk: Buffer): void => this.#onData(chunk);
 
-  constructor(target: NetTcpTarget, options: SessionOptions) {
+  // `kept`: a connection a pool kept, already connected (openSession passes it).
+  constructor(target: NetTcpTarget, options: SessionOptions, kept?: Socket) {
     this.target = target;
     this.#opts = { ...DEFAULTS, ...options };
     this.#decoder = new FramingDecoder({ ...DEFAULT_LIMITS, ...options.limits });
     this.#deadlines = options.deadlines ?? sharedDeadlines;
+    this.#kept = kept;
   }
 
   // Where the session is: opening, open, ending, ended (cleanly) or failed.
@@ -172,14 +200,14 @@ export class NetTcpSession {
       signal.addEventListener('abort', this.#abortListener, { once: true });
     }
     const t0 = performance.now();
-    this.#armTimer(this.#opts.connectTimeoutMs);
-    const socket = connect({ host: this.target.ip, port: this.target.port, noDelay: true });
+    const kept = this.#kept;
+    const socket = kept ?? connect({ host: this.target.ip, port: this.target.port, noDelay: true });
     this.#socket = socket;
-    socket.on('error', (err) => this.#fail(failureFromSocketError(err, this.#stage)));
-    socket.on('close', () => this.#onClose());
-    socket.on('end', () => this.#onPeerEnd());
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.once('connect', () => {
+    socket.on('error', this.#onSocketError);
+    socket.on('close', this.#onSocketClose);
+    socket.on('end', this.#onSocketEnd);
+    socket.on('data', this.#onSocketData);
+    const preamble = (): void => {
       const t1 = performance.now();
       this.#timings.connectMs = t1 - t0;
       this.#stage = 'preamble';
@@ -189,7 +217,13 @@ export class NetTcpSession {
       if (this.#opts.trace)
         for (const r of sessionPreamble(this.target.via, encoding)) this.#opts.trace('out', r);
       socket.write(preambleBytes(this.target.via, encoding));
-    });
+    };
+    if (kept !== undefined) {
+      preamble();
+      return;
+    }
+    this.#armTimer(this.#opts.connectTimeoutMs);
+    socket.once('connect', preamble);
   }
 
   // Sends one message and waits for its reply. Resolves (never rejects) with the reply or the failure.
@@ -261,11 +295,20 @@ export class NetTcpSession {
   #onData(chunk: Buffer): void {
     const { records, error } = this.#decoder.decode(chunk);
     for (const r of records) {
-      if (this.#state === 'failed' || this.#state === 'ended') return;
+      if (this.#state === 'failed') return;
+      if (this.#state === 'ended') {
+        // Anything after the server's End: the connection is not fit for another session.
+        this.#reusable = false;
+        return;
+      }
       this.#opts.trace?.('in', r);
       this.#onRecord(r);
     }
     if (error === undefined) return;
+    if (this.#state === 'ended') {
+      this.#reusable = false;
+      return;
+    }
     if (this.#stage === 'preamble' && error.looksLikeHttp) {
       const detail = chunk.subarray(0, 80).toString('latin1').split(/\r?\n/)[0] ?? '';
       this.#fail({ kind: 'not-net.tcp', stage: 'preamble', detail });
@@ -392,10 +435,23 @@ export class NetTcpSession {
     this.#cleanup();
   }
 
-  // Half-closes after a clean End; the server closes its side, and a silent one is cut off at the deadline.
+  // After a clean End: gives the connection to the pool if the server kept it (it sent End without a FIN),
+  // else half-closes; the server closes its side, and a silent one is cut off at the deadline.
   #close(): void {
     const s = this.#socket;
     if (s === undefined) return;
+    const pool = this.#opts.pool;
+    if (pool !== undefined && this.#reusable && !s.readableEnded && !s.destroyed) {
+      s.off('error', this.#onSocketError);
+      s.off('close', this.#onSocketClose);
+      s.off('end', this.#onSocketEnd);
+      s.off('data', this.#onSocketData);
+      this.#socket = undefined;
+      this.#cleanup();
+      // It keeps the connection, or closes it when it is full.
+      pool.keep(ConnectionPool.keyOf(this.target), s);
+      return;
+    }
     s.end();
     const t = setTimeout(() => s.destroy(), this.#opts.endTimeoutMs);
     s.once('close', () => {

@@ -3,6 +3,7 @@
 
 import * as z from 'zod';
 import {
+  bool,
   duration,
   nonNegativeInt,
   oneOf,
@@ -69,8 +70,11 @@ const session = record(
     callTimeout: positiveDuration('the call timeout').prefault('5s'),
     think: duration('the pause between calls').prefault('0ms'),
     soap: soapCall.optional(),
+    pooled: bool(
+      "whether a cleanly ended session's connection carries the load's next session, as the .NET client's connection pool does (true or false)",
+    ).default(false),
   },
-  'a session: { calls, payload, operation, arg, encoding, openTimeout, callTimeout, think, soap }',
+  'a session: { calls, payload, operation, arg, encoding, openTimeout, callTimeout, think, soap, pooled }',
 ).prefault({});
 
 // The fields every load has.

@@ -1,6 +1,7 @@
 // What a scripted session sends and how it reads the answers: the compact op framing the reference
 // host's workers also answer, or SOAP calls to a WCF service (a fresh codec per session: the binary
-// session encoding keeps a string table per connection).
+// session encoding keeps a string table per connection). A load's sessions all send the same call, so
+// its requests are encoded once and copied with a fresh MessageID (protocol/soap/repeat.ts).
 
 import type { Correlator } from '../../clients/nettcp/index.ts';
 import {
@@ -8,6 +9,7 @@ import {
   decodeOpReply,
   encodeOpRequest,
   opMessageId,
+  RepeatedRequests,
   type SoapCall,
   type SoapCodecOptions,
 } from '../../protocol/index.ts';
@@ -87,6 +89,7 @@ export const sessionMessages = (spec: SessionSpec, payload: Buffer, via: string)
     to: soap.to ?? via,
     ...(soap.namespace === undefined ? {} : { namespace: soap.namespace }),
     ...(soap.contract === undefined ? {} : { contract: soap.contract }),
+    repeat: new RepeatedRequests(),
   };
   const text = payloadText(payload);
   const call: SoapCall = {

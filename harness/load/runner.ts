@@ -2,7 +2,7 @@
 // completed session as an op and each window as a LoadSample, and drains or cuts off what is in
 // flight when load stops.
 
-import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
+import { ConnectionPool, type NetTcpTarget } from '../../clients/nettcp/index.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import type { LoadSpec } from '../suite/schema.ts';
 import { modelOf } from './models/index.ts';
@@ -30,6 +30,8 @@ export class LoadRunner {
   #sessionIds = 0;
   #done: Promise<void> | undefined;
   #lastWindow = 0;
+  // Each pooled load's connection pool (session.pooled), closed when load stops.
+  #pools: ConnectionPool[] = [];
 
   constructor(o: LoadRunnerOptions) {
     this.#o = o;
@@ -47,6 +49,8 @@ export class LoadRunner {
         const target = this.#o.targetOf(spec);
         const payload = seededRandom(this.#o.seed, `payload:${spec.name}`).bytes(spec.session.payload);
         const messages = sessionMessages(spec.session, payload, target.via);
+        const pool = spec.session.pooled ? new ConnectionPool() : undefined;
+        if (pool !== undefined) this.#pools.push(pool);
         const model = modelOf(spec);
         const cap = model.maxInFlight?.(spec) ?? Infinity;
         return model.run(spec, start + spec.startAt, {
@@ -58,7 +62,7 @@ export class LoadRunner {
               stats.dropped();
               return Promise.resolve();
             }
-            return this.#launch(spec, stats, target, messages, intended);
+            return this.#launch(spec, stats, target, messages, intended, pool);
           },
         });
       }),
@@ -95,6 +99,8 @@ export class LoadRunner {
       await Promise.all([...this.#inFlight]);
     }
     await this.done;
+    // Kept connections would be counted as the target's sockets after load.
+    for (const p of this.#pools) p.close();
   }
 
   #sleepUntil(t: number): Promise<void> {
@@ -109,6 +115,7 @@ export class LoadRunner {
     target: NetTcpTarget,
     messages: () => SessionMessages,
     intended: number,
+    pool: ConnectionPool | undefined,
   ): Promise<void> {
     const h = this.#o.history;
     const session = ++this.#sessionIds;
@@ -118,6 +125,7 @@ export class LoadRunner {
       allowRemote: this.#o.allowRemote,
       signal: this.#cut.signal,
       onCall: (ok, ms) => stats.call(ok, ms),
+      pool,
     }).then((outcome) => {
       const end = h.now();
       const cut = !outcome.ok && outcome.failure.kind === 'aborted' && this.#cut.signal.aborted;

@@ -1,6 +1,11 @@
 // One scripted session: open, N calls (operation messages the reference host understands), end.
 
-import { type Failure, type NetTcpTarget, openSession } from '../../clients/nettcp/index.ts';
+import {
+  type ConnectionPool,
+  type Failure,
+  type NetTcpTarget,
+  openSession,
+} from '../../clients/nettcp/index.ts';
 import type { OpFailure } from '../../model/history.ts';
 import type { SessionMessages, SessionSpec } from './messages.ts';
 
@@ -26,9 +31,16 @@ export const runSession = async (
   target: NetTcpTarget,
   spec: SessionSpec,
   messages: SessionMessages,
-  options: { allowRemote: boolean; signal: AbortSignal; onCall: (ok: boolean, ms: number) => void },
+  options: {
+    allowRemote: boolean;
+    signal: AbortSignal;
+    onCall: (ok: boolean, ms: number) => void;
+    // The load's connection pool (session.pooled).
+    pool?: ConnectionPool;
+  },
 ): Promise<SessionOutcome> => {
   const opened = await openSession(target, {
+    pool: options.pool,
     encoding: messages.encoding,
     connectTimeoutMs: spec.openTimeout,
     openTimeoutMs: spec.openTimeout,

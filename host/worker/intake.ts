@@ -14,13 +14,15 @@ export type IntakeOptions = {
   unreserve(): void;
   // Reports a taken hand-off to the listener.
   took(id: number): void;
-  // Serves a connection on its reserved slot.
-  serve(socket: Socket, bytes: Uint8Array): void;
+  // Serves a connection on its reserved slot; `reused`: a connection kept after an earlier session.
+  serve(socket: Socket, bytes: Uint8Array, reused: boolean): void;
   // leak-on-dispatch-timeout: an abandoned hand-off's socket is kept, never read nor closed.
   leak: boolean;
 };
 
-type Entry = { socket: Socket; bytes: Uint8Array; local: boolean; taken: boolean };
+// `local`: accepted or kept by the worker itself (no listener to confirm with); `reused`: kept after a
+// session ended, back with the client's next session.
+type Entry = { socket: Socket; bytes: Uint8Array; local: boolean; reused: boolean; taken: boolean };
 
 const EMPTY = new Uint8Array(0);
 
@@ -51,14 +53,29 @@ export class Intake {
     stopReading(socket);
     socket.allowHalfOpen = true;
     socket.on('error', () => {});
-    this.#entries.set(id, { socket, bytes, local: false, taken: false });
+    this.#entries.set(id, { socket, bytes, local: false, reused: false, taken: false });
     this.pump();
   }
 
   // A connection accepted by the worker itself (the direct listener): no listener to confirm with.
   addLocal(socket: Socket): void {
-    this.#entries.set(this.#nextLocal--, { socket, bytes: EMPTY, local: true, taken: false });
+    this.#entries.set(this.#nextLocal--, { socket, bytes: EMPTY, local: true, reused: false, taken: false });
     this.pump();
+  }
+
+  // A kept connection back with its next session; `bytes` were read from it already.
+  addReused(socket: Socket, bytes: Uint8Array): void {
+    this.#entries.set(this.#nextLocal--, { socket, bytes, local: true, reused: true, taken: false });
+    this.pump();
+  }
+
+  // Closes kept connections still waiting for a slot (the worker takes nothing new).
+  dropReused(): void {
+    for (const [id, e] of this.#entries) {
+      if (!e.reused || e.taken) continue;
+      this.#entries.delete(id);
+      e.socket.destroy();
+    }
   }
 
   // Takes waiting connections, in order, while the worker can.
@@ -69,7 +86,7 @@ export class Intake {
       e.taken = true;
       if (e.local) {
         this.#entries.delete(id);
-        this.#opts.serve(e.socket, e.bytes);
+        this.#opts.serve(e.socket, e.bytes, e.reused);
       } else {
         this.#opts.took(id);
       }
@@ -81,7 +98,7 @@ export class Intake {
     const e = this.#entries.get(id);
     if (e === undefined || !e.taken) return;
     this.#entries.delete(id);
-    this.#opts.serve(e.socket, e.bytes);
+    this.#opts.serve(e.socket, e.bytes, false);
   }
 
   // The listener abandoned a hand-off.

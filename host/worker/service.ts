@@ -1,7 +1,10 @@
 // One worker's service: activation, the session and call throttles, the pre-dispatch hook, the
 // operations, and a graceful drain. Sessions are ServerSessions replaying what the listener read; each
 // speaks SOAP (a WCF service's messages) or the compact op framing, as its preamble's encoding says
-// (dialect.ts), and either way every call goes through the same call slot, hook and latency.
+// (dialect.ts), and either way every call goes through the same call slot, hook and latency. A session
+// that ends cleanly leaves its connection with the worker for the client's next session, as a WCF
+// service does (host/idle-connections.ts): that session needs a session slot like any other, and its via
+// must be this service's, else EndpointNotFound (the worker knows no other service's routes).
 
 import { createServer, type Server, type Socket } from 'node:net';
 import {
@@ -11,6 +14,8 @@ import {
   type SoapServerCodec,
 } from '../../protocol/index.ts';
 import type { ActivationOrder, FromWorker, WorkerInit, WorkerReport } from '../ipc.ts';
+import { IdleConnections } from '../idle-connections.ts';
+import { pathCovers, routeKeyOf } from '../listener/routes.ts';
 import { ServerSession } from '../server-session.ts';
 import { resumeReading } from '../socket-reads.ts';
 import { type Dialect, dialectOf, mediaType } from './dialect.ts';
@@ -55,6 +60,7 @@ export class Service {
   #drainTimer: NodeJS.Timeout | undefined;
   #exiting = false;
   #activations = 0;
+  #idle: IdleConnections;
 
   constructor(
     init: WorkerInit,
@@ -73,9 +79,10 @@ export class Service {
       reserve: () => this.#canTake() && this.#slots.tryAcquire(),
       unreserve: () => this.#slotFreed(),
       took: (id) => this.#send({ type: 'took', id }),
-      serve: (socket, bytes) => this.#serve(socket, bytes),
+      serve: (socket, bytes, reused) => this.#serve(socket, bytes, reused),
       leak: init.defects.includes('leak-on-dispatch-timeout'),
     });
+    this.#idle = new IdleConnections({ next: (socket, bytes) => this.#intake.addReused(socket, bytes) });
   }
 
   get intake(): Intake {
@@ -106,6 +113,7 @@ export class Service {
   // The listener closed the registration: serve what is open, take nothing new until activated again.
   unregistered(): void {
     if (this.#state !== 'draining') this.#state = 'inactive';
+    this.#dropKept();
   }
 
   setLatency(op: Operation, ms: number): void {
@@ -116,6 +124,7 @@ export class Service {
   drain(timeoutMs: number): void {
     this.#state = 'draining';
     this.#direct?.close();
+    this.#dropKept();
     this.#drainTimer ??= setTimeout(() => {
       for (const s of this.#sessions) s.abort('drain timed out');
       this.#intake.closeAll();
@@ -150,7 +159,30 @@ export class Service {
       orphaned: this.#intake.orphaned,
       latencies: Object.fromEntries(this.#latency),
       directPort: this.#direct === undefined ? null : (this.#direct.address() as { port: number }).port,
+      idle: this.#idle.size,
+      reused: this.#idle.reused,
     };
+  }
+
+  // A worker that takes nothing new (unregistered, draining) keeps no connection for a next session:
+  // those waiting close, and the client's next session goes through the listener again.
+  #dropKept(): void {
+    this.#idle.closeAll();
+    this.#intake.dropReused();
+  }
+
+  // Whether a session that ends now leaves its connection for the client's next one.
+  #keeps(): boolean {
+    return this.#state === 'active' && this.#idle.canKeep();
+  }
+
+  // Whether a via names this service: its path covers the via's, and its host, when it binds one.
+  #serves(via: string, socket: Socket): boolean {
+    const key = routeKeyOf(via, socket.localPort ?? 0);
+    const svc = this.#init.service;
+    if (key === undefined) return false;
+    if (svc.host !== undefined && svc.host.toLowerCase() !== key.host) return false;
+    return pathCovers(svc.path, key.path);
   }
 
   // A session slot is free and calls are not saturated (a full MaxConcurrentCalls holds hand-offs too).
@@ -164,7 +196,7 @@ export class Service {
     this.#maybeDrained();
   }
 
-  #serve(socket: Socket, bytes: Uint8Array): void {
+  #serve(socket: Socket, bytes: Uint8Array, reused: boolean): void {
     if (socket.destroyed) {
       this.#slotFreed();
       return;
@@ -179,6 +211,8 @@ export class Service {
       limits: { maxEnvelope: svc.maxMessageSize },
       receiveTimeoutMs: this.#init.receiveTimeoutMs,
       onPreamble: (p) => {
+        // The listener routed the others here; a kept connection's next via may name any service.
+        if (reused && !this.#serves(p.via, socket)) return 'EndpointNotFound';
         if (!this.#accepted.has(mediaType(p.contentType))) return 'ContentTypeInvalid';
         const dialect: Dialect = dialectOf(p);
         if (dialect.kind === 'unreadable') return 'ContentTypeInvalid';
@@ -194,6 +228,7 @@ export class Service {
         this.#sessions.delete(s);
         this.#slotFreed();
       },
+      reuse: { keep: () => this.#keeps(), take: (s, rest) => this.#idle.keep(s, rest) },
     });
     this.#sessions.add(session);
     session.start();

@@ -75,6 +75,7 @@ export class SessionReader {
 export class SessionWriter {
   readonly #ids = new Map<string, number>();
   #pending: string[] = [];
+  #lastTable: readonly string[] = [];
   #bytes = 0;
   readonly maxBytes: number;
 
@@ -109,7 +110,20 @@ export class SessionWriter {
     for (const s of this.#pending) body.string(s);
     w.mbint(body.length);
     w.bytes(body.finish());
+    this.#lastTable = this.#pending;
     this.#pending = [];
+  }
+
+  // Marks the strings added since the last table as sent, their table written by someone else (the copy
+  // of a message encoded before, protocol/soap/repeat.ts).
+  markSent(): void {
+    this.#lastTable = this.#pending;
+    this.#pending = [];
+  }
+
+  // The strings of the last StringTable taken, in order.
+  get lastTable(): readonly string[] {
+    return this.#lastTable;
   }
 
   // Forgets the strings added since the last table (their message was never sent).

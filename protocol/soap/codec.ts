@@ -8,6 +8,14 @@ import { decodeSessionMessage, encodeSessionMessage } from './binary-session.ts'
 import { operationBody, readEnvelope, requestEnvelope, type SoapFault } from './envelope.ts';
 import { isSoapError, SoapError, SoapErrorCode } from './errors.ts';
 import { TEMPURI } from './namespaces.ts';
+import {
+  fillTemplate,
+  MARKER_GUID,
+  type RepeatedRequests,
+  type RepeatStage,
+  type RequestTemplate,
+  templateOf,
+} from './repeat.ts';
 import { treeToXml, xmlToTree } from './text.ts';
 
 // The SOAP encodings a codec speaks, with their MC-NMF known encoding bytes.
@@ -32,6 +40,10 @@ export type SoapCodecOptions = {
   maxSessionBytes?: number;
   // Binary session: bytes of strings the peer may add to its session before we refuse its messages.
   maxPeerSessionBytes?: number;
+  // Templates shared by the codecs of sessions that send the same call objects (a load's): a session whose
+  // messages are all one call then copies its bytes with a fresh MessageID instead of encoding it
+  // (repeat.ts). The codecs sharing it must have the same options.
+  repeat?: RepeatedRequests;
 };
 
 // A request: an operation and its parameters (the body WCF's DataContractSerializer expects), or a body
@@ -131,6 +143,34 @@ export const createSoapCodec = (options: SoapCodecOptions): SoapCodec => {
     );
   };
 
+  // Encodes a request with this MessageID, adding its names to `w`'s session.
+  const encodeWith = (call: SoapCall, messageId: string, w: SessionWriter): Uint8Array => {
+    const action = actionOf(call);
+    const body =
+      call.body ??
+      (call.operation === undefined ? undefined : operationBody(call.operation, ns, call.params));
+    const env = requestEnvelope({ action, to: options.to, messageId, body });
+    if (!binary) return treeToXml(env);
+    // WCF sends the action and the To address as session strings: they repeat in every message.
+    w.lookup(action, true);
+    w.lookup(options.to, true);
+    return encodeSessionMessage(env, w);
+  };
+
+  // The template of a call at a stage, made on a writer of its own in the state that stage starts from
+  // (the codec's own writer is not touched); null when the call does not repeat.
+  const makeTemplate = (call: SoapCall, stage: RepeatStage): RequestTemplate | null => {
+    const scratch = new SessionWriter(options.maxSessionBytes);
+    const marker = `urn:uuid:${MARKER_GUID}`;
+    if (stage === 'next') encodeWith(call, marker, scratch);
+    const t = templateOf(encodeWith(call, marker, scratch), binary, binary ? scratch.lastTable : []);
+    // A later message that still adds strings changes the session each time: it does not repeat.
+    return t === undefined || (stage === 'next' && t.strings.length > 0) ? null : t;
+  };
+
+  // The one call this codec has encoded so far: undefined before any, null once there were others.
+  let only: SoapCall | null | undefined;
+
   const decodeNow = (bytes: Uint8Array): SoapReply => {
     const root = binary
       ? decodeSessionMessage(bytes, reader, options.maxDepth)
@@ -142,21 +182,26 @@ export const createSoapCodec = (options: SoapCodecOptions): SoapCodec => {
     encoding: options.encoding,
     knownEncoding,
     encodeRequest(call) {
-      const action = actionOf(call);
-      const messageId = call.messageId ?? nextId();
-      const body =
-        call.body ??
-        (call.operation === undefined ? undefined : operationBody(call.operation, ns, call.params));
-      const env = requestEnvelope({ action, to: options.to, messageId, body });
-      let bytes: Uint8Array;
-      if (binary) {
-        // WCF sends the action and the To address as session strings: they repeat in every message.
-        writer.lookup(action, true);
-        writer.lookup(options.to, true);
-        bytes = encodeSessionMessage(env, writer);
-      } else {
-        bytes = treeToXml(env);
+      const repeat = options.repeat;
+      const stage: RepeatStage | undefined =
+        only === undefined ? 'first' : only === call ? 'next' : undefined;
+      only = only === undefined || only === call ? call : null;
+      if (repeat !== undefined && stage !== undefined && call.messageId === undefined) {
+        let t = repeat.get(call, stage);
+        if (t === undefined) repeat.set(call, stage, (t = makeTemplate(call, stage)));
+        if (t !== null) {
+          const { bytes, messageId } = fillTemplate(t);
+          if (t.strings.length > 0) {
+            // The session now holds what the message's StringTable adds, as if it had been encoded here.
+            for (const str of t.strings) writer.lookup(str, true);
+            writer.markSent();
+          }
+          sent.set(bytes, messageId);
+          return bytes;
+        }
       }
+      const messageId = call.messageId ?? nextId();
+      const bytes = encodeWith(call, messageId, writer);
       sent.set(bytes, messageId);
       return bytes;
     },

@@ -60,4 +60,5 @@ export {
   soap11Code,
   type Soap11FaultParts,
 } from './soap11.ts';
+export { RepeatedRequests } from './repeat.ts';
 export { treeToXml, xmlToTree } from './text.ts';

@@ -8,6 +8,7 @@ import {
   Mode,
   sessionPreamble,
 } from '../../protocol/index.ts';
+import { keptConnection } from '../helpers/kept-connection.ts';
 import { exchange } from '../helpers/raw.ts';
 
 const faultOf = (records: FramingRecord[]): string | undefined => {
@@ -124,4 +125,24 @@ t.test('random and mutated preambles never crash the endpoint and leave no sessi
   );
   await new Promise((r) => setTimeout(r, 50));
   t.equal(echo.sessions, 0, 'no session left open');
+});
+
+t.test('keepConnections: sessions one after another on one connection, counted', async (t) => {
+  const echo = await startEchoEndpoint({ keepConnections: true });
+  t.teardown(() => echo.close());
+  const c = await keptConnection(echo.port);
+  t.teardown(c.close);
+  for (const path of ['/a', '/b']) {
+    t.match(await c.open(echo.url(path)), { type: 'preamble-ack' });
+    c.send([{ type: 'sized-envelope', payload: Buffer.from(path) }]);
+    t.match(await c.next(), { type: 'sized-envelope' });
+    t.match(await c.end(), { type: 'end' });
+    t.equal(await c.closedWithin(50), 'open', `${path}: kept after End`);
+  }
+  t.equal(echo.accepted, 1);
+  t.equal(echo.reused, 1);
+  t.equal(echo.idle, 1, 'the connection waits for a third');
+  c.socket.end();
+  t.equal(await c.closedWithin(2000), 'fin');
+  t.equal(echo.idle, 0);
 });

@@ -12,7 +12,7 @@ import t, { type Test } from 'tap';
 import { spawnHost } from '../../host/spawn.ts';
 import { OPS_CONTENT_TYPE } from '../../protocol/index.ts';
 import { CLI } from '../helpers/cli.ts';
-import { type ClientRun, runClient, skipReason } from './programs.ts';
+import { type ClientRun, runClient, runLoad, skipReason } from './programs.ts';
 
 const clientSkip = skipReason('client');
 if (clientSkip !== undefined) t.comment(`.NET client skipped: ${clientSkip}`);
@@ -145,5 +145,48 @@ t.test(
       { op: 'close', ok: true },
     ]);
     matchGoodRun(t, await runClient([h.url('/lazy'), ...CALLS]), 'after the recycle, the new worker');
+  },
+);
+
+t.test(
+  "the pooled .NET client's sessions reuse the connections a worker keeps; unpooled, one connection each",
+  { skip: clientSkip },
+  async (t) => {
+    const h = await spawnHost({ services: [{ path: '/svc', activation: { mode: 'startup' } }] });
+    t.teardown(() => h.stop());
+    const SESSIONS = 60;
+    const counts = async () =>
+      await h.request<{
+        listener: { counts: { accepted: number } };
+        workers: { report: { reused: number; sessions: number } | null }[];
+      }>({ command: 'status' });
+    const run = async (pooling: '--pooled' | '--unpooled') => {
+      const before = await counts();
+      const r = await runLoad([
+        h.url('/svc'),
+        '--lanes',
+        '3',
+        '--sessions',
+        String(SESSIONS),
+        '--calls',
+        '2',
+        pooling,
+      ]);
+      t.equal(r.code, 0, r.stderr);
+      t.match(r.summary, { sessions: { ok: SESSIONS, failed: 0 }, calls: { ok: 2 * SESSIONS, failed: 0 } });
+      const after = await counts();
+      return {
+        connections: after.listener.counts.accepted - before.listener.counts.accepted,
+        reused: (after.workers[0]!.report?.reused ?? 0) - (before.workers[0]!.report?.reused ?? 0),
+      };
+    };
+    const unpooled = await run('--unpooled');
+    t.same(unpooled, { connections: SESSIONS, reused: 0 }, 'unpooled: every session a connection of its own');
+    const pooled = await run('--pooled');
+    t.ok(
+      pooled.connections < SESSIONS / 2,
+      `pooled: ${pooled.connections} connections for ${SESSIONS} sessions`,
+    );
+    t.equal(pooled.connections + pooled.reused, SESSIONS, 'every other session on a kept connection');
   },
 );

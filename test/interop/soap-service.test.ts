@@ -11,6 +11,7 @@ import {
   type SoapEncodingName,
   WSA10_FAULT_ACTION,
 } from '../../protocol/index.ts';
+import { keptConnection } from '../helpers/kept-connection.ts';
 import { runOracle, skipReason } from './programs.ts';
 import { type StandIn, startStandIn } from './stand-in.ts';
 
@@ -137,6 +138,32 @@ t.test('with --exact-host the via must name its own host and port too', async (t
     {},
   );
   t.match(other, { ok: false, failure: { fault: 'EndpointNotFound' } });
+});
+
+t.test('a cleanly ended session leaves its connection for the next one, on any endpoint', async (t) => {
+  const c = await keptConnection(svc.port);
+  t.teardown(c.close);
+  for (const [path, encoding, known] of [
+    ['echo', 'binary-session', 0x08],
+    ['text', 'soap12', 0x03],
+    ['echo', 'binary-session', 0x08],
+  ] as const) {
+    // Each session has its own codec, as each has its own string tables.
+    const codec = createSoapCodec({ encoding, to: `${svc.base}${path}`, contract: 'IInteropService' });
+    t.match(await c.open(`${svc.base}${path}`, known), { type: 'preamble-ack' }, `/${path}: Ack`);
+    c.send([
+      { type: 'sized-envelope', payload: codec.encodeRequest({ operation: 'Echo', params: { text: path } }) },
+    ]);
+    const r = await c.next();
+    t.match(typeof r === 'string' ? r : r.type === 'sized-envelope' && codec.decodeReply(r.payload), {
+      kind: 'reply',
+      result: path,
+    });
+    t.match(await c.end(), { type: 'end' });
+    t.equal(await c.closedWithin(50), 'open', `/${path}: kept after End`);
+  }
+  t.match(await c.open(`${svc.base}nowhere`), { type: 'fault', uri: /EndpointNotFound$/ });
+  t.equal(await c.closedWithin(2000), 'fin');
 });
 
 t.test('SIGHUP recycles with overlap: open sessions finish, new ones are served', async (t) => {

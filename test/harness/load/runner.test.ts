@@ -60,6 +60,37 @@ t.test('constant-arrival-rate starts rate x duration sessions and records each',
   t.ok(samples.some((s) => s.latency.corrected.count > 0 && s.latency.corrected.hist !== ''));
 });
 
+t.test(
+  'a pooled load carries its sessions on kept connections and closes them when load stops',
+  async (t) => {
+    const echo = await startEchoEndpoint({ keepConnections: true });
+    t.teardown(() => echo.close());
+    const target = await resolveNetTcpUrl(echo.url('/a'));
+    const h = history();
+    const r = new LoadRunner({
+      loads: loadsOf(
+        '  - { name: a, via: /a, model: constant-sessions, sessions: 2, duration: 500ms, session: { calls: 2, pooled: true } }',
+      ),
+      targetOf: () => target,
+      seed: 1,
+      allowRemote: false,
+      history: h,
+    });
+    r.start();
+    await r.done;
+    await r.stop(2000);
+    r.emitWindows();
+    const ok = h.history.events
+      .filter((e): e is LoadSample => e.kind === 'sample')
+      .reduce((n, s) => n + s.ok, 0);
+    t.ok(ok > 4, `${ok} sessions`);
+    t.ok(echo.accepted <= 2 + 1, `${echo.accepted} connections for ${ok} sessions`);
+    t.equal(echo.reused + echo.accepted, ok, 'every other session on a kept connection');
+    for (let i = 0; i < 100 && echo.sessions > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    t.equal(echo.sessions, 0, 'nothing left open at the target');
+  },
+);
+
 t.test('sessions that cannot start because maxSessions are in flight are dropped', async (t) => {
   const silent = await silentServer();
   t.teardown(() => silent.close());

@@ -61,6 +61,22 @@ t.test('the writer gives new strings the next odd ids and sends each in one tabl
   t.equal(Buffer.from(b2.finish()).toString('hex'), '00');
 });
 
+t.test('lastTable names what the last table sent; markSent sends without writing', async (t) => {
+  const w = new SessionWriter();
+  w.lookup('action', true);
+  w.lookup('Inventory', true);
+  w.takeTable(new ByteWriter());
+  t.same(w.lastTable, ['action', 'Inventory']);
+  w.lookup('more', true);
+  w.markSent();
+  t.same(w.lastTable, ['more'], 'sent in a table written elsewhere');
+  t.equal(w.lookup('more', false), 5, 'its id stays');
+  const b = new ByteWriter();
+  w.takeTable(b);
+  t.equal(Buffer.from(b.finish()).toString('hex'), '00', 'and it is not sent again');
+  t.same(w.lastTable, []);
+});
+
 t.test('dropped strings are forgotten and their ids given again', async (t) => {
   const w = new SessionWriter();
   w.lookup('aa', true);
