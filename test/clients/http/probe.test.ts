@@ -53,5 +53,5 @@ t.test('a probe reports refused, closed, not HTTP, and a timeout no sooner than 
 
 t.test('a probe refuses a bad spec and a host off loopback before any traffic', async (t) => {
   await t.rejects(probeHttp({ url: 'net.tcp://127.0.0.1/x', request: {} }), { code: 'HTTP_BAD_SPEC' });
-  await t.rejects(probeHttp({ url: 'http://192.0.2.1/', request: {} }), { code: 'ERR_REMOTE_TARGET' });
+  await t.rejects(probeHttp({ url: 'http://192.0.2.1/', request: {} }), { code: 'CLIENT_REMOTE_TARGET' });
 });
