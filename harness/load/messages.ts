@@ -12,9 +12,9 @@ import {
   type SoapCodecOptions,
 } from '../../protocol/index.ts';
 import type { OpFailure } from '../../model/history.ts';
-import type { LoadSpec } from '../suite/schema.ts';
+import type { SessionSpec } from './clients/nettcp-fields.ts';
 
-export type SessionSpec = LoadSpec['session'];
+export type { SessionSpec } from './clients/nettcp-fields.ts';
 
 // One session's messages: the encoding to open with, how replies find calls, the next request, and
 // whether a reply says the operation failed (a fault reply; the session itself is fine).

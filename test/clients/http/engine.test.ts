@@ -4,9 +4,9 @@ import {
   type HttpLoadSpec,
   type HttpOp,
   type HttpTotals,
-  rampArrivals,
   startHttpLoad,
 } from '../../../clients/http/index.ts';
+import { rampArrivals } from '../../../model/arrivals.ts';
 import { freePort } from '../../interop/programs.ts';
 import { harnessRecorder } from './harness-recorder.ts';
 import { answer, echoReply, faultReply, httpServer, tcpServer } from './servers.ts';
@@ -316,6 +316,6 @@ t.test('a host off loopback is refused before any traffic', async (t) => {
       connections: 1,
       duration: 100,
     }),
-    { code: 'ERR_REMOTE_TARGET' },
+    { code: 'CLIENT_REMOTE_TARGET' },
   );
 });
