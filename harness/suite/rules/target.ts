@@ -32,10 +32,12 @@ export const targetRules: Rule = (raw) => {
       issues.push({ path: ['target', 'host', ...p.path], message: p.message, key: true });
   }
   if (kind === 'command') {
-    if (target['port'] === undefined)
+    // A program that serves HTTP alone has no net.tcp port to name.
+    if (target['port'] === undefined && target['httpPort'] === undefined)
       issues.push({
         path: ['target'],
-        message: 'expected port (auto, or the port the program listens on) with command',
+        message:
+          'expected port (auto, or the port the program listens on) with command, or httpPort for a program that serves HTTP only',
       });
     const argv = target['command'];
     const env = target['env'];
