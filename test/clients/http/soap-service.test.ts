@@ -4,6 +4,7 @@
 import { Agent, request } from 'node:http';
 import t from 'tap';
 import { prepareRequest, probeHttp, type SoapCallSpec, startHttpLoad } from '../../../clients/http/index.ts';
+import { openSession, resolveNetTcpUrl } from '../../../clients/nettcp/index.ts';
 import { type StandIn, startStandIn } from '../../interop/stand-in.ts';
 
 let svc: StandIn;
@@ -164,3 +165,28 @@ t.test(
     });
   },
 );
+
+t.test('with --recycle-gap both bindings refuse during the gap, then answer again', async (t) => {
+  const own = await startStandIn({ http: true, recycleGap: 3000 });
+  t.teardown(own.stop);
+  const echo = { version: '1.1', operation: 'Echo', params: { text: 'x' } } as const;
+  const tcp = await resolveNetTcpUrl(`${own.base}echo`);
+  let recycledYet = false;
+  const recycled = own.recycle().then(() => (recycledYet = true));
+  // Once the signal took effect (the HTTP port refuses), the net.tcp one refuses too, until the gap ends.
+  let http = await probeHttp({ url: `${own.http!}basic`, soap: echo });
+  for (let i = 0; i < 100 && !recycledYet && http.failure?.kind !== 'refused'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    http = await probeHttp({ url: `${own.http!}basic`, soap: echo });
+  }
+  const session = await openSession(tcp, { openTimeoutMs: 1000 });
+  const stillInGap = !recycledYet;
+  await recycled;
+  t.ok(stillInGap, 'probed within the gap');
+  t.match(http, { ok: false, failure: { kind: 'refused' } });
+  t.match(session, { ok: false, failure: { kind: 'refused' } });
+  t.match(await probeHttp({ url: `${own.http!}basic`, soap: echo }), { ok: true });
+  const again = await openSession(tcp, { openTimeoutMs: 2000 });
+  t.ok(again.ok, 'net.tcp listens again');
+  if (again.ok) again.session.abort();
+});
