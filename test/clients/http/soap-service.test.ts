@@ -150,7 +150,7 @@ t.test(
     t.match(
       await slow,
       { status: 200, connection: 'close', port: first.port },
-      'answered on the old listener, which then closes',
+      'answered on its old connection, which then closes',
     );
     const echo = prepareRequest({
       url,
@@ -158,7 +158,7 @@ t.test(
     });
     const after = await send(echo.body);
     t.equal(after.status, 200);
-    t.not(after.port, first.port, 'a new connection, to the new listener');
+    t.not(after.port, first.port, 'a new connection, served by the new worker');
     t.equal(after.connection, 'keep-alive');
     t.match(await probeHttp({ url, soap: { version: '1.1', operation: 'Echo', params: { text: 'x' } } }), {
       ok: true,
