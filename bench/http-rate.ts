@@ -1,7 +1,8 @@
-// bench/http-rate: the HTTP engine (clients/http, driven as the harness will drive it: reply checks, the
-// harness's LoadStats with its HdrHistograms, an op per request, a window a second) next to autocannon alone
-// and a plain keep-alive client (node:http Agent), against one minimal SOAP echo server in its own process,
-// in the same run. Prints requests per second and requests per CPU second of this process (the client's
+// bench/http-rate: `client: http` through the harness (a suite's load through the LoadRunner, its History
+// written to history.ndjson, a window a second), the HTTP engine alone as the harness drives it (reply
+// checks, the harness's LoadStats with its HdrHistograms, an op per request, a window a second) next to
+// autocannon alone and a plain keep-alive client (node:http Agent), against one minimal SOAP echo server in
+// its own process, in the same run. Prints requests per second and requests per CPU second of this process (the client's
 // own cost, which the rest of the machine's load moves less), and their ratios. Rounds rotate the clients'
 // order so machine noise hits them alike. "engine alone" is the engine with no recorder and no ops: its own
 // cost, without the harness's. Not a test:
@@ -13,9 +14,15 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type HttpOp, prepareRequest, startHttpLoad } from '../clients/http/index.ts';
 import type { OpEvent } from '../model/history.ts';
+import { HistoryWriter } from '../harness/history/writer.ts';
+import { LoadRunner } from '../harness/load/runner.ts';
 import { LoadStats } from '../harness/load/stats.ts';
+import { loadSuiteText } from '../harness/suite/load.ts';
 import { el, soapHttpReply, TEMPURI } from '../protocol/index.ts';
 
 const { values } = parseArgs({
@@ -115,6 +122,52 @@ async function main(): Promise<void> {
     return { rate: ops / elapsed, cpuUs: cpuSince(c0) / totals.ok };
   };
 
+  // `client: http` through the harness: the suite's load parsed from YAML, the LoadRunner handing it to the
+  // http client, a History written to history.ndjson (one line per request), a LoadSample a second.
+  const historyDir = await mkdtemp(join(tmpdir(), 'bench-http-rate-'));
+  const harness = async (pipelining: number): Promise<Run> => {
+    const c0 = process.cpuUsage();
+    const text = `name: bench
+target: { command: [x, "{httpPort}"], httpPort: auto }
+load:
+  - { name: bench, client: http, url: "${url}", model: constant-sessions, sessions: ${connections}, pipelining: ${pipelining}, duration: ${seconds * 1000}ms, soap: { version: "1.1", operation: Echo, params: { text: "${TEXT}" } } }
+`;
+    const parsed = loadSuiteText(text, 'bench.yaml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const h = new HistoryWriter(
+      {
+        version: 2,
+        suite: 'bench',
+        file: 'bench.yaml',
+        text,
+        seed: 1,
+        startedAt: new Date().toISOString(),
+        tool: { name: 'bench', version: '0', node: process.version, platform: process.platform },
+      },
+      join(historyDir, 'history.ndjson'),
+    );
+    const runner = new LoadRunner({
+      loads: parsed.loaded.suite.load,
+      target: { host: '127.0.0.1', port: 1 },
+      seed: 1,
+      allowRemote: false,
+      history: h,
+    });
+    const windows = setInterval(() => runner.emitWindows(), 1000);
+    const start = performance.now();
+    runner.start();
+    await runner.done;
+    const ok = runner.stats[0]!.totals.ok;
+    const elapsed = (performance.now() - start) / 1000;
+    await runner.stop(2000);
+    clearInterval(windows);
+    runner.emitWindows();
+    await h.close();
+    const totals = runner.stats[0]!.totals;
+    if (totals.failed > 0) throw new Error(`harness failures: ${totals.failed}`);
+    return { rate: ok / elapsed, cpuUs: cpuSince(c0) / totals.ok };
+  };
+
   // autocannon alone, with the same pre-built request.
   const alone = async (pipelining: number): Promise<Run> => {
     const c0 = process.cpuUsage();
@@ -178,6 +231,7 @@ async function main(): Promise<void> {
   seconds = 1;
   await engine(1);
   await engine(1, true);
+  await harness(1);
   await alone(1);
   await plain();
   seconds = full;
@@ -187,9 +241,10 @@ async function main(): Promise<void> {
     rate: median(xs.map((x) => x.rate)),
     cpuUs: median(xs.map((x) => x.cpuUs)),
   });
-  const results: Record<string, { engine: Run; bare: Run; autocannon: Run; plain?: Run }> = {};
+  const results: Record<string, { harness: Run; engine: Run; bare: Run; autocannon: Run; plain?: Run }> = {};
   for (const p of pipelinings) {
-    const runs: { engine: Run[]; bare: Run[]; autocannon: Run[]; plain: Run[] } = {
+    const runs: { harness: Run[]; engine: Run[]; bare: Run[]; autocannon: Run[]; plain: Run[] } = {
+      harness: [],
       engine: [],
       bare: [],
       autocannon: [],
@@ -197,22 +252,25 @@ async function main(): Promise<void> {
     };
     for (let round = 0; round < rounds; round++) {
       // Each client takes each place in turn, so none always follows the same one.
-      const clients = ['engine', 'bare', 'autocannon', 'plain'] as const;
+      const clients = ['harness', 'engine', 'bare', 'autocannon', 'plain'] as const;
       const order = clients.map((_, i) => clients[(i + round) % clients.length]!);
       for (const who of order) {
         if (who === 'plain' && p !== 1) continue;
         runs[who].push(
-          who === 'engine'
-            ? await engine(p)
-            : who === 'bare'
-              ? await engine(p, true)
-              : who === 'autocannon'
-                ? await alone(p)
-                : await plain(),
+          who === 'harness'
+            ? await harness(p)
+            : who === 'engine'
+              ? await engine(p)
+              : who === 'bare'
+                ? await engine(p, true)
+                : who === 'autocannon'
+                  ? await alone(p)
+                  : await plain(),
         );
       }
     }
     results[`c${connections}p${p}`] = {
+      harness: summary(runs.harness),
       engine: summary(runs.engine),
       bare: summary(runs.bare),
       autocannon: summary(runs.autocannon),
@@ -220,6 +278,7 @@ async function main(): Promise<void> {
     };
   }
   child.stdin.end();
+  await rm(historyDir, { recursive: true, force: true });
 
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ seconds, rounds, connections, results })}\n`);
@@ -234,6 +293,7 @@ async function main(): Promise<void> {
     console.log(
       [
         name.padEnd(7),
+        show('harness', r.harness),
         show('engine', r.engine),
         show('engine alone', r.bare),
         show('autocannon', r.autocannon),
@@ -243,6 +303,7 @@ async function main(): Promise<void> {
     console.log(
       [
         ''.padEnd(7),
+        `harness/autocannon: rate ${(r.harness.rate / r.autocannon.rate).toFixed(2)}x, requests per CPU second ${(r.autocannon.cpuUs / r.harness.cpuUs).toFixed(2)}x`,
         `engine/autocannon: rate ${(r.engine.rate / r.autocannon.rate).toFixed(2)}x, requests per CPU second ${(r.autocannon.cpuUs / r.engine.cpuUs).toFixed(2)}x`,
         `engine alone/autocannon: rate ${(r.bare.rate / r.autocannon.rate).toFixed(2)}x, requests per CPU second ${(r.autocannon.cpuUs / r.bare.cpuUs).toFixed(2)}x`,
         ...(r.plain === undefined

@@ -27,6 +27,8 @@ export const HarnessErrorCode = {
   InvalidSuite: 'SUITE_INVALID',
   // A command line that does not parse.
   Usage: 'CLI_USAGE',
+  // An HTTP load or probe with a relative url on a target that serves no HTTP.
+  NoHttpAddress: 'LOAD_NO_HTTP_ADDRESS',
 } as const;
 export type HarnessErrorCodeValue = (typeof HarnessErrorCode)[keyof typeof HarnessErrorCode];
 

@@ -135,7 +135,16 @@ export type GeneratorSample = {
   cpuPercent: number;
 };
 
-export type ProbeEvent = { t: number; kind: 'probe'; ok: boolean; ms: number; failure?: OpFailure };
+// One listener probe; `listener` is the address probed (net.tcp://... or http://...), which tells the
+// probes of a run's listeners apart (histories before it have one listener).
+export type ProbeEvent = {
+  t: number;
+  kind: 'probe';
+  listener?: string;
+  ok: boolean;
+  ms: number;
+  failure?: OpFailure;
+};
 
 // The target answered its first probe: where it is and how long that took.
 export type ReadyEvent = {

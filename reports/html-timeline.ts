@@ -119,32 +119,58 @@ const latencyChart = (samples: readonly LoadSample[]): ChartSpec => {
   };
 };
 
+// Points of some probes, ok or failed (placed at how long it took to fail).
+const probePoints = (label: string, probes: readonly ProbeEvent[], color: string): ChartSeries => ({
+  label,
+  t: probes.map((p) => sec(p.t)),
+  v: probes.map((p) => round(Math.max(p.ms, 0.01))),
+  style: 'points',
+  color,
+});
+
 const probeChart = (h: History): ChartSpec => {
   const probes = h.events.filter((e): e is ProbeEvent => e.kind === 'probe');
-  const ok = probes.filter((p) => p.ok);
-  const failed = probes.filter((p) => !p.ok);
+  const listeners = [...new Set(probes.map((p) => p.listener))];
+  // One listener: green and orange-red. Several (net.tcp and HTTP): ok and failed points per listener.
+  const series =
+    listeners.length < 2
+      ? [
+          probePoints(
+            'ok',
+            probes.filter((p) => p.ok),
+            '#009E73',
+          ),
+          probePoints(
+            'failed',
+            probes.filter((p) => !p.ok),
+            '#D55E00',
+          ),
+        ]
+      : listeners.flatMap((l, i) => {
+          const own = probes.filter((p) => p.listener === l);
+          return [
+            probePoints(
+              `ok ${l ?? ''}`,
+              own.filter((p) => p.ok),
+              colour(2 * i),
+            ),
+            probePoints(
+              `failed ${l ?? ''}`,
+              own.filter((p) => !p.ok),
+              colour(2 * i + 5),
+            ),
+          ];
+        });
   return {
     id: 'probes',
-    title: 'Listener probe',
-    note: 'Each probe opens a new session: green answered, orange-red failed (placed at how long it took to fail); log scale.',
+    title: listeners.length < 2 ? 'Listener probe' : 'Listener probes',
+    note:
+      listeners.length < 2
+        ? 'Each probe opens a new session: green answered, orange-red failed (placed at how long it took to fail); log scale.'
+        : 'Each probe opens a new session (or HTTP connection) to its listener: answered and failed points per listener (failed placed at how long it took to fail); log scale.',
     unit: 'ms',
     log: true,
-    series: [
-      {
-        label: 'ok',
-        t: ok.map((p) => sec(p.t)),
-        v: ok.map((p) => round(Math.max(p.ms, 0.01))),
-        style: 'points',
-        color: '#009E73',
-      },
-      {
-        label: 'failed',
-        t: failed.map((p) => sec(p.t)),
-        v: failed.map((p) => round(Math.max(p.ms, 0.01))),
-        style: 'points',
-        color: '#D55E00',
-      },
-    ],
+    series,
   };
 };
 

@@ -7,12 +7,12 @@
 import autocannon, { type AutocannonHistogram, type AutocannonInstance } from 'autocannon';
 import { isIP } from 'node:net';
 import { resolveHost } from '../loopback.ts';
-import { constantArrivals, rampArrivals } from './arrivals.ts';
 import type { HttpFailure } from './failure.ts';
 import { Fifo } from './fifo.ts';
 import { type HookedConnection, hookConnection } from './hooks.ts';
 import { type PreparedRequest, prepareRequest } from './request.ts';
-import { checkLoadSpec, HTTP_DEFAULTS, type HttpLoadSpec } from './spec.ts';
+import type { Schedule } from '../../model/arrivals.ts';
+import { checkLoadSpec, HTTP_DEFAULTS, type HttpLoadSpec, scheduleOf } from './spec.ts';
 
 // Where the engine reports: the shape of the harness's LoadStats (harness/load/stats.ts), so the harness
 // passes its own and emits a LoadSample per window exactly as for net.tcp.
@@ -68,7 +68,8 @@ export type HttpLoad = {
   readonly active: number;
   readonly totals: HttpTotals;
   // Stops starting requests, lets those in flight finish for up to drainMs, cuts the rest (aborted, op
-  // type info) and closes every connection.
+  // type info) and closes every connection. Called again, it waits for the first call (with drainMs 0,
+  // it ends that call's drain now).
   stop(drainMs: number): Promise<HttpTotals>;
 };
 
@@ -90,9 +91,6 @@ const UNUSED_LATENCIES: AutocannonHistogram = {
   destroy() {},
 };
 
-const modelMs = (s: HttpLoadSpec): number =>
-  s.model === 'ramping-arrival-rate' ? s.stages.reduce((n, x) => n + x.duration, 0) : s.duration;
-
 class Engine implements HttpLoad {
   readonly totals: HttpTotals = { started: 0, ok: 0, failed: {}, dropped: 0, cut: 0 };
   readonly done: Promise<void>;
@@ -101,6 +99,7 @@ class Engine implements HttpLoad {
   #rec: HttpLoadRecorder;
   #onOp: ((op: HttpOp) => void) | undefined;
   #req: PreparedRequest;
+  #schedule: Schedule;
   #open: boolean;
   #maxInFlight: number;
   #slots: Slot[] = [];
@@ -122,10 +121,10 @@ class Engine implements HttpLoad {
     this.#rec = cb.recorder ?? NOOP_RECORDER;
     this.#onOp = cb.onOp;
     this.#req = prepareRequest(spec);
-    this.#open = spec.model !== 'constant-sessions';
+    this.#schedule = scheduleOf(spec);
+    this.#open = this.#schedule.kind === 'open';
     this.#sending = !this.#open;
-    this.#maxInFlight =
-      spec.model === 'constant-sessions' ? Infinity : (spec.maxInFlight ?? HTTP_DEFAULTS.maxInFlight);
+    this.#maxInFlight = this.#schedule.kind === 'open' ? this.#schedule.maxInFlight : Infinity;
     this.done = new Promise((r) => (this.#resolveDone = r));
   }
 
@@ -136,7 +135,8 @@ class Engine implements HttpLoad {
   start(spec: HttpLoadSpec, origin: string): void {
     const req = this.#req;
     const url = new URL(spec.url);
-    const ms = modelMs(spec);
+    const schedule = this.#schedule;
+    const ms = schedule.durationMs;
     const events = (slot: Slot) => ({
       free: () => this.#free(slot),
       response: (status: number, body: string) => this.#response(slot, status, body),
@@ -145,9 +145,7 @@ class Engine implements HttpLoad {
     this.#instance = autocannon({
       url: origin,
       connections:
-        spec.model === 'constant-sessions'
-          ? spec.connections
-          : (spec.connections ?? HTTP_DEFAULTS.connections),
+        schedule.kind === 'closed' ? schedule.lanes : (spec.connections ?? HTTP_DEFAULTS.connections),
       pipelining: spec.pipelining ?? HTTP_DEFAULTS.pipelining,
       duration: (ms + SAFETY_MS) / 1000,
       timeout: (spec.timeoutMs ?? HTTP_DEFAULTS.timeoutMs) / 1000,
@@ -175,21 +173,15 @@ class Engine implements HttpLoad {
       // autocannon ended on its own (its safety duration): nothing more can be sent.
       if (this.#stopped === undefined) void this.stop(0);
     });
-    if (!this.#open) {
+    if (schedule.kind === 'closed') {
       this.#timer = setTimeout(() => this.#endSchedule(), Math.max(0, start + ms - this.#now()));
       return;
     }
-    const arrivals =
-      spec.model === 'constant-arrival-rate'
-        ? constantArrivals(spec.rate, spec.duration)
-        : spec.model === 'ramping-arrival-rate'
-          ? rampArrivals(spec.startRate ?? 0, spec.stages)
-          : undefined;
-    this.#schedule(start, arrivals!);
+    this.#release(start, schedule.arrivals());
   }
 
   // Releases every arrival that is due, then sleeps until the next one; one timer, whatever the rate.
-  #schedule(start: number, arrivals: Iterator<number>): void {
+  #release(start: number, arrivals: Iterator<number>): void {
     let next = arrivals.next();
     const tick = (): void => {
       const now = this.#now();
@@ -306,6 +298,8 @@ class Engine implements HttpLoad {
   }
 
   stop(drainMs: number): Promise<HttpTotals> {
+    // A second stop with no drain (an interrupted run) cuts a drain under way short.
+    if (this.#stopped !== undefined && drainMs === 0) this.#drained?.();
     this.#stopped ??= this.#stop(drainMs);
     return this.#stopped;
   }
@@ -333,7 +327,7 @@ class Engine implements HttpLoad {
 }
 
 // Starts one HTTP load (the spec is checked first: HTTP_BAD_SPEC; the host must be loopback unless
-// allowRemote: ERR_REMOTE_TARGET).
+// allowRemote: CLIENT_REMOTE_TARGET).
 export const startHttpLoad = async (
   spec: HttpLoadSpec,
   callbacks: HttpLoadCallbacks = {},

@@ -50,8 +50,16 @@ export const hookConnection = (client: AutocannonClient, events: ConnectionEvent
   let connected = false;
   let lastError: NodeJS.ErrnoException | undefined;
   let timedOut = false;
+  // The server said Connection: close (a draining server, a recycle): nothing more goes on this
+  // connection; its end brings a new one, whose slots are freed then.
+  let closing = false;
 
-  client._doRequest = () => events.free();
+  client._doRequest = () => {
+    if (!closing) events.free();
+  };
+  client.on('headers', (h: { shouldKeepAlive?: boolean }) => {
+    if (h.shouldKeepAlive === false) closing = true;
+  });
   // autocannon appends each body chunk to a string, which garbles a UTF-8 character split between two
   // reads; latin1 keeps every byte as it came.
   client.pipelinedRequests.addBody = (chunk: Buffer) => {
@@ -67,6 +75,9 @@ export const hookConnection = (client: AutocannonClient, events: ConnectionEvent
     const b = body;
     body = '';
     events.response(status, b);
+    // autocannon would write its next request on a connection the server is closing; ending our side
+    // instead makes the server's end come at once, and autocannon connects again.
+    if (closing) client.conn.end();
   });
   client._connect = () => {
     if (opened) {
@@ -91,6 +102,7 @@ export const hookConnection = (client: AutocannonClient, events: ConnectionEvent
     }
     opened = true;
     connected = false;
+    closing = false;
     connect();
     const conn = client.conn;
     conn.once('connect', () => {

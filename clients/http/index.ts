@@ -1,6 +1,5 @@
 // The HTTP client: SOAP-over-HTTP and plain loads with autocannon as the engine, and the HTTP probe.
 
-export { constantArrivals, rampArrivals } from './arrivals.ts';
 export {
   type HttpLoad,
   type HttpLoadCallbacks,
@@ -29,5 +28,6 @@ export {
   type HttpRequestSpec,
   type OpenPool,
   type PlainRequestSpec,
+  scheduleOf,
   type SoapCallSpec,
 } from './spec.ts';

@@ -4,7 +4,7 @@
 // mode with a deadline, and a probe wants exactly one attempt and its exact outcome.
 
 import { request } from 'node:http';
-import { resolveHost } from '../loopback.ts';
+import { RemoteTargetError, resolveHost } from '../loopback.ts';
 import { failureFromError, type HttpFailure, type HttpStage } from './failure.ts';
 import { prepareRequest } from './request.ts';
 import { checkRequestSpec, type HttpRequestSpec } from './spec.ts';
@@ -16,7 +16,7 @@ export type HttpProbeResult = { ok: boolean; ms: number; status?: number; failur
 export const PROBE_TIMEOUT_MS = 1000;
 
 // One probe request (the spec is checked first: HTTP_BAD_SPEC; a host off loopback without allowRemote
-// throws ERR_REMOTE_TARGET). Never rejects for what the server does.
+// throws CLIENT_REMOTE_TARGET). Never rejects for what the server does.
 export const probeHttp = async (spec: HttpRequestSpec): Promise<HttpProbeResult> => {
   checkRequestSpec(spec);
   const req = prepareRequest(spec);
@@ -27,7 +27,7 @@ export const probeHttp = async (spec: HttpRequestSpec): Promise<HttpProbeResult>
   try {
     ip = await resolveHost(url.hostname, spec.allowRemote ?? false);
   } catch (e) {
-    if ((e as { code?: string }).code === 'CLIENT_REMOTE_TARGET') throw e;
+    if (e instanceof RemoteTargetError) throw e;
     return {
       ok: false,
       ms: performance.now() - start,

@@ -1,6 +1,7 @@
 // What an HTTP load or probe asks for: the endpoint, one request (a SOAP call built like a net.tcp
 // session's `soap` block, or a plain request), and for a load its model. Durations are milliseconds.
 
+import { constantArrivals, rampArrivals, type Schedule } from '../../model/arrivals.ts';
 import { SOAP_VERSIONS, type SoapVersion } from '../../protocol/index.ts';
 import { HttpClientError, type SpecProblem } from './errors.ts';
 
@@ -49,7 +50,9 @@ export type HttpRequestSpec = {
 export type OpenPool = { connections?: number; pipelining?: number; maxInFlight?: number };
 
 // The load models, as the net.tcp loads name them; constant-sessions is N connections, each keeping
-// `pipelining` requests in flight.
+// `pipelining` requests in flight. Or `schedule`: a schedule as a load model gives it (model/arrivals.ts),
+// which is how the harness drives the engine: a closed schedule's lanes are the connections, an open one's
+// arrivals take the pool's slots and its maxInFlight caps them.
 export type HttpModelSpec =
   | { model: 'constant-sessions'; connections: number; pipelining?: number; duration: number }
   | ({ model: 'constant-arrival-rate'; rate: number; duration: number } & OpenPool)
@@ -57,13 +60,38 @@ export type HttpModelSpec =
       model: 'ramping-arrival-rate';
       startRate?: number;
       stages: readonly { target: number; duration: number }[];
-    } & OpenPool);
+    } & OpenPool)
+  | { model: 'schedule'; schedule: Schedule; connections?: number; pipelining?: number };
 
 // One HTTP load.
 export type HttpLoadSpec = HttpRequestSpec & HttpModelSpec;
 
 // Defaults.
 export const HTTP_DEFAULTS = { timeoutMs: 5000, connections: 16, pipelining: 1, maxInFlight: 1000 } as const;
+
+// The schedule a checked load spec follows: its model's, from the same arrival times the net.tcp loads use.
+export const scheduleOf = (s: HttpModelSpec): Schedule => {
+  switch (s.model) {
+    case 'constant-sessions':
+      return { kind: 'closed', lanes: s.connections, durationMs: s.duration };
+    case 'constant-arrival-rate':
+      return {
+        kind: 'open',
+        arrivals: () => constantArrivals(s.rate, s.duration),
+        durationMs: s.duration,
+        maxInFlight: s.maxInFlight ?? HTTP_DEFAULTS.maxInFlight,
+      };
+    case 'ramping-arrival-rate':
+      return {
+        kind: 'open',
+        arrivals: () => rampArrivals(s.startRate ?? 0, s.stages),
+        durationMs: s.stages.reduce((n, x) => n + x.duration, 0),
+        maxInFlight: s.maxInFlight ?? HTTP_DEFAULTS.maxInFlight,
+      };
+    case 'schedule':
+      return s.schedule;
+  }
+};
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -185,10 +213,27 @@ export const checkLoadSpec = (s: HttpLoadSpec, what = 'load'): void => {
         });
       poolProblems(s, p);
       break;
+    case 'schedule': {
+      const x: unknown = s.schedule;
+      const ok =
+        isObject(x) &&
+        isPositive(x['durationMs']) &&
+        ((x['kind'] === 'closed' && isPositiveInt(x['lanes'])) ||
+          (x['kind'] === 'open' && typeof x['arrivals'] === 'function' && isPositiveInt(x['maxInFlight'])));
+      if (!ok)
+        p.push({
+          field: 'schedule',
+          expected:
+            'a schedule: { kind: closed, lanes, durationMs } or { kind: open, arrivals, durationMs, maxInFlight }',
+          got: x,
+        });
+      poolProblems({ connections: s.connections, pipelining: s.pipelining }, p);
+      break;
+    }
     default:
       p.push({
         field: 'model',
-        expected: 'a load model: constant-sessions, constant-arrival-rate or ramping-arrival-rate',
+        expected: 'a load model: constant-sessions, constant-arrival-rate, ramping-arrival-rate or schedule',
         got: (s as { model?: unknown }).model,
       });
   }

@@ -1,5 +1,6 @@
 // listener.responsive: the longest gap without a successful probe session while load ran (through the
-// drain and settle), and how long the listener took to answer again after each fault healed.
+// drain and settle), and how long the listener took to answer again after each fault healed. With more
+// than one listener probed (net.tcp and HTTP), the worst listener's gap, and each one's.
 
 import { formatDuration } from '../../model/duration.ts';
 import { positiveDuration, record } from '../../model/fields.ts';
@@ -31,6 +32,19 @@ const failureWords = (probes: readonly ProbeEvent[]): string => {
   return [...by].map(([k, n]) => `${n} ${k}`).join(', ');
 };
 
+type ListenerGap = { listener: string; longestGapMs: number | null; probes: number; failed: number };
+
+// With more than one listener probed (net.tcp and HTTP), each one's longest gap.
+const listenerFacts = (v: unknown): [string, string][] => {
+  const list = (v ?? []) as ListenerGap[];
+  return list.length < 2
+    ? []
+    : list.map((l): [string, string] => [
+        `gap at ${l.listener}`,
+        `${l.longestGapMs === null ? '-' : ms(l.longestGapMs)} (${l.probes} probes, ${l.failed} failed)`,
+      ]);
+};
+
 export const listenerResponsive = {
   name: 'listener.responsive',
   schema,
@@ -49,6 +63,7 @@ export const listenerResponsive = {
         ['failed', String(e['failedProbes'])],
         ['failed in the gap', String(e['failedInGap'])],
         ['faults around the gap', ((e['faultsInGap'] ?? []) as string[]).join(', ') || 'none'],
+        ...listenerFacts(e['listeners']),
       ],
       tables:
         recoveries.length === 0
@@ -96,19 +111,24 @@ export const listenerResponsive = {
     }
     const worst = gaps.longestGap;
     const neverAgain = gaps.endedWithoutAnswer;
-    const inGap = probes.filter((p) => !p.ok && p.t >= worst.from && p.t <= worst.to);
+    const several = gaps.listeners.length > 1;
+    // The probes of the listener with the longest gap.
+    const own = gaps.listeners.find((l) => l.listener === gaps.listener)?.probes ?? probes;
+    const inGap = own.filter((p) => !p.ok && p.t >= worst.from && p.t <= worst.to);
     // A probe already past its preamble when a fault struck still succeeds after it, so the gap can
     // start up to one probe's duration after the fault: look back that far for faults around it.
     const lookback = gaps.slowestOkMs + 100;
     const activeAtStart = tl.faults.filter((f) => f.to >= worst.from - lookback && f.from <= worst.to);
     const recoveries = tl.faults.map((f) => {
-      // Recovered: a probe that started after the heal succeeded (one already in flight proves nothing).
-      const back = probes.find((p) => p.ok && p.t - p.ms >= f.to);
+      // Recovered: a probe that started after the heal succeeded (one already in flight proves nothing),
+      // of every listener probed.
+      const backs = gaps.listeners.map((l) => l.probes.find((p) => p.ok && p.t - p.ms >= f.to));
+      const back = backs.some((b) => b === undefined) ? undefined : Math.max(...backs.map((b) => b!.t));
       return {
         fault: f.id,
         label: f.label,
         healedAt: f.to,
-        recoveredAfterMs: back === undefined ? null : back.t - f.to,
+        recoveredAfterMs: back === undefined ? null : back - f.to,
       };
     });
     const evidence = {
@@ -120,6 +140,17 @@ export const listenerResponsive = {
       failedInGap: inGap.length,
       faultsInGap: [...new Map(activeAtStart.map((f) => [f.id, f])).values()].map((f) => f.label),
       recoveries,
+      ...(several
+        ? {
+            listener: gaps.listener,
+            listeners: gaps.listeners.map((l) => ({
+              listener: l.listener ?? '(unnamed)',
+              longestGapMs: l.longestGap?.ms ?? null,
+              probes: l.probes.length,
+              failed: l.failed,
+            })),
+          }
+        : {}),
     };
     const gapText =
       `${human(worst.ms)} (from ${human(worst.from)} to ${human(worst.to)} into the run` +
@@ -137,14 +168,14 @@ export const listenerResponsive = {
       return {
         check: 'listener.responsive',
         status: 'fail',
-        summary: `The listener did not complete a new session for ${gapText}.${faultText}${probeText}${recoveryText}`,
+        summary: `The listener${several ? ` at ${gaps.listener}` : ''} did not complete a new session for ${gapText}.${faultText}${probeText}${recoveryText}`,
         evidence,
       };
     }
     return {
       check: 'listener.responsive',
       status: 'pass',
-      summary: `The listener answered throughout; the longest gap between successful probes was ${human(worst.ms)} (limit ${human(spec.maxGap)}).`,
+      summary: `The listener${several ? `s (${gaps.listeners.length}) answered` : ' answered'} throughout; the longest gap between successful probes was ${human(worst.ms)}${several ? ` (at ${gaps.listener})` : ''} (limit ${human(spec.maxGap)}).`,
       evidence,
     };
   },

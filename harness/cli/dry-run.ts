@@ -7,6 +7,7 @@ import { FAULTS } from '../../faults/index.ts';
 import { configured, settleMs } from '../checks/index.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { journalDir } from '../run/journal.ts';
+import { CLIENTS, clientOf } from '../load/clients/index.ts';
 import { modelOf } from '../load/models/index.ts';
 import { faultSchedule, loadLengthMs } from '../suite/fault-schedule.ts';
 import type { LoadSpec } from '../suite/schema.ts';
@@ -32,13 +33,17 @@ export type Plan = {
 
 const d = formatDuration;
 
-const loadWhat = (l: LoadSpec): string => {
-  const s = l.session;
-  const model = modelOf(l).describe(l);
-  const op = s.soap !== undefined ? `SOAP ${s.soap.operation}` : s.operation;
-  const arg = s.operation === 'sleep' || s.operation === 'cpu' ? ` ${d(s.arg)}` : '';
-  return `${model} via ${l.via}; each session ${s.calls} ${op}${arg} call(s) of ${s.payload} bytes`;
-};
+// The load's model, then its client: where it goes and what each session sends.
+const loadWhat = (l: LoadSpec): string => `${modelOf(l).describe(l)} ${clientOf(l).describe(l)}`;
+
+// Each listener the run probes, by the client that probes it.
+const probed = (s: SuiteRun['suite']): string =>
+  [...CLIENTS.values()]
+    .flatMap((c) => {
+      const a = c.probeAddress(s);
+      return a === undefined ? [] : [`${c.addressField} ${a}`];
+    })
+    .join(' and ');
 
 const targetLines = (run: SuiteRun): string[] => {
   const t = run.suite.target;
@@ -70,6 +75,11 @@ const targetLines = (run: SuiteRun): string[] => {
   return [
     `program: ${t.command!.join(' ')}`,
     `port: ${port}`,
+    ...(t.httpPort === undefined
+      ? []
+      : [
+          `http port: ${t.httpPort === 'auto' ? 'auto (a free port picked at start, as {httpPort})' : t.httpPort}`,
+        ]),
     ...(env.length === 0 ? [] : [`env: ${env.map(([k, v]) => `${k}=${v}`).join(' ')}`]),
     ...(t.cwd === undefined ? [] : [`cwd: ${t.cwd}`]),
     `stop: ${t.stop?.signal ?? 'SIGTERM'}, then SIGKILL after ${d(t.stop?.grace ?? 5000)}`,
@@ -112,7 +122,7 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
     target: targetLines(run),
     loads,
     faults,
-    probe: `every ${d(p.interval)} (timeout ${d(p.timeout)}) via ${p.via ?? s.target.ready.via ?? s.load[0]!.via}${p.calls > 0 ? `, ${p.calls} call(s)` : ''}; observers every ${d(s.observe.interval)}`,
+    probe: `every ${d(p.interval)} (timeout ${d(p.timeout)}) ${probed(s)}${p.calls > 0 ? `, ${p.calls} call(s)` : ''}; observers every ${d(s.observe.interval)}`,
     checks: configured(s.checks).map(([c, v]) => `${c.name}: ${c.describe(v)}`),
     expect: s.expect === 'pass' ? 'pass' : `fail ${s.expect.fail.join(', ')}`,
     loadEndsAt,

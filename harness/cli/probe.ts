@@ -1,6 +1,6 @@
 // `nettcp-chaos probe URL`: one net.tcp session, each stage shown with its timing, records and outcome.
 // Its calls are SOAP, as a WCF client makes them (Echo of IInteropService unless told otherwise), or with
-// --op-framing the reference host's compact op framing.
+// --op-framing the reference host's compact op framing. An http:// URL is probed over HTTP (probe-http.ts).
 
 import { parseArgs } from 'node:util';
 import {
@@ -27,9 +27,11 @@ import {
 } from '../../protocol/index.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { durationFlag, HELP_FLAG, intFlag, parsedOrUsage, printUsage } from './flags.ts';
+import { type HttpProbeReport, httpRequestOfFlags, probeHttpUrl, renderHttpProbe } from './probe-http.ts';
 import { ExitCode, shown, UsageError } from './usage.ts';
 
 export const PROBE_USAGE = `usage: nettcp-chaos probe net.tcp://HOST:PORT/PATH [options]
+       nettcp-chaos probe http://HOST:PORT/PATH [options]
        nettcp-chaos probe --echo [options]
 
 Opens one net.tcp session, makes calls, ends it, and prints each stage. Calls are SOAP 1.2 with
@@ -55,8 +57,19 @@ any contract with --operation/--action and --param.
   --echo               start a built-in echo endpoint on loopback and probe it (it echoes bytes back, so
                        it implies --op-framing)
 
-Exit: 0 the session and its calls succeeded, 1 the server faulted (a SOAP fault too), timed out or
-failed, 2 bad usage.`;
+An http:// URL gets HTTP requests instead, each on a fresh connection (what a suite's HTTP listener probe
+sends): SOAP as BasicHttpBinding sends it (Echo by default; --operation, --action, --param, --contract,
+--namespace, --to as above), or a plain request:
+
+  --soap 1.1|1.2       the SOAP version: 1.1 (BasicHttpBinding, the default) or 1.2 (WSHttpBinding)
+  --method NAME        a plain request with this method (default: POST with a body, else GET)
+  --header 'NAME: V'   a header of a plain request, repeatable
+  --body TEXT          a plain request's body
+  --expect-body TEXT   the body the reply must carry
+  --calls N            requests to make, one after another (default 1)
+
+Exit: 0 the session and its calls (or the requests) succeeded, 1 the server faulted (a SOAP fault too),
+answered outside 2xx or wrongly, timed out or failed, 2 bad usage.`;
 
 // A SOAP call to make: the operation (or action) of a contract, with parameters.
 export type ProbeSoapCall = {
@@ -356,6 +369,14 @@ export const probeCommand = async (argv: string[]): Promise<number> => {
         `--${soapOnly} goes with SOAP calls, not ${values.echo ? '--echo (the echo endpoint speaks the op framing)' : '--op-framing'}`,
       );
   }
+  if (positionals.length > 1)
+    throw new UsageError(`expected one URL, got ${positionals.length}\n\n${PROBE_USAGE}`);
+  if (positionals.length === 0 && !values.echo)
+    throw new UsageError(`expected a net.tcp:// or http:// URL\n\n${PROBE_USAGE}`);
+  if (positionals.length === 1 && values.echo) throw new UsageError('give a URL or --echo, not both');
+  if (positionals[0]?.startsWith('http://')) return httpProbe(positionals[0], values, payload);
+  const httpOnly = HTTP_FLAGS.find((f) => values[f] !== undefined);
+  if (httpOnly !== undefined) throw new UsageError(`--${httpOnly} goes with an http:// URL`);
   const options: Omit<ProbeOptions, 'url'> = {
     calls: intFlag('calls', values.calls, 1),
     payload,
@@ -363,11 +384,6 @@ export const probeCommand = async (argv: string[]): Promise<number> => {
     ...(opFraming ? { encoding: values.encoding } : { soap: soapCallOf(values, payload) }),
     allowRemote: values['allow-remote'],
   };
-  if (positionals.length > 1)
-    throw new UsageError(`expected one URL, got ${positionals.length}\n\n${PROBE_USAGE}`);
-  if (positionals.length === 0 && !values.echo)
-    throw new UsageError(`expected a net.tcp URL\n\n${PROBE_USAGE}`);
-  if (positionals.length === 1 && values.echo) throw new UsageError('give a URL or --echo, not both');
   const echo = values.echo ? await startEchoEndpoint() : undefined;
   try {
     const url = positionals[0] ?? echo!.url('/echo');
@@ -387,6 +403,37 @@ export const probeCommand = async (argv: string[]): Promise<number> => {
   } finally {
     await echo?.close();
   }
+};
+
+const HTTP_FLAGS = ['soap', 'method', 'header', 'body', 'expect-body'] as const;
+
+// probe http://...: HTTP requests instead of a net.tcp session.
+const httpProbe = async (
+  url: string,
+  values: ReturnType<typeof parse>['values'],
+  payload: number,
+): Promise<number> => {
+  const netTcpOnly = (['encoding', 'op-framing'] as const).find(
+    (f) => values[f] !== undefined && values[f] !== false,
+  );
+  if (netTcpOnly !== undefined) throw new UsageError(`--${netTcpOnly} goes with a net.tcp URL, not ${url}`);
+  if (!URL.canParse(url)) throw new UsageError(`not a URL: ${shown(url)}`);
+  const spec = httpRequestOfFlags(url, values, {
+    timeoutMs: durationFlag('timeout', values.timeout, 5000),
+    allowRemote: values['allow-remote'],
+    text: textOf(payload),
+  });
+  let report: HttpProbeReport;
+  try {
+    report = await probeHttpUrl({ spec, requests: intFlag('calls', values.calls, 1, 1) });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'HTTP_BAD_SPEC' || code === 'CLIENT_REMOTE_TARGET')
+      throw new UsageError((e as Error).message);
+    throw e;
+  }
+  process.stdout.write(values.json ? `${JSON.stringify(report, roundMs)}\n` : `${renderHttpProbe(report)}\n`);
+  return report.ok ? ExitCode.Ok : ExitCode.Failed;
 };
 
 // Timings to the microsecond are plenty in JSON.
@@ -409,6 +456,11 @@ const parse = (argv: string[]) =>
       contract: { type: 'string' },
       namespace: { type: 'string' },
       to: { type: 'string' },
+      soap: { type: 'string' },
+      method: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      body: { type: 'string' },
+      'expect-body': { type: 'string' },
       'op-framing': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'allow-remote': { type: 'boolean', default: false },

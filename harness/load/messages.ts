@@ -15,9 +15,9 @@ import {
 } from '../../protocol/index.ts';
 import { bytesDifference, type Difference, textDifference } from '../../model/difference.ts';
 import type { OpFailure } from '../../model/history.ts';
-import type { LoadSpec } from '../suite/schema.ts';
+import type { SessionSpec } from './clients/nettcp-fields.ts';
 
-export type SessionSpec = LoadSpec['session'];
+export type { SessionSpec } from './clients/nettcp-fields.ts';
 
 // One session's messages: the encoding to open with, how replies find calls, the next request, and
 // whether a reply says the operation failed (a fault reply; the session itself is fine).

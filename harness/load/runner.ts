@@ -1,20 +1,20 @@
-// Runs a suite's loads: each model schedules sessions, the runner launches them, records every
-// completed session as an op and each window as a LoadSample, and drains or cuts off what is in
-// flight when load stops.
+// Runs a suite's loads: each load's client follows its model's schedule, records every session into the
+// load's stats and as an op; the runner emits each window as a LoadSample, and stops (drains, then cuts
+// off) every load when load stops.
 
-import { ConnectionPool, type NetTcpTarget } from '../../clients/nettcp/index.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import type { LoadSpec } from '../suite/schema.ts';
+import { clientOf } from './clients/index.ts';
+import type { ClientLoad, LoadTarget } from './clients/types.ts';
 import { modelOf } from './models/index.ts';
-import { seededRandom } from './random.ts';
-import { type SessionMessages, sessionMessages } from './messages.ts';
-import { runSession } from './session-runner.ts';
 import { LoadStats } from './stats.ts';
+
+export type { LoadTarget } from './clients/types.ts';
 
 export type LoadRunnerOptions = {
   loads: readonly LoadSpec[];
-  // The net.tcp target of a load's via.
-  targetOf: (load: LoadSpec) => NetTcpTarget;
+  // Where the loads go: relative vias and urls resolve against it.
+  target: LoadTarget;
   seed: number;
   allowRemote: boolean;
   history: HistoryWriter;
@@ -23,15 +23,9 @@ export type LoadRunnerOptions = {
 export class LoadRunner {
   readonly stats: LoadStats[];
   #o: LoadRunnerOptions;
-  #stopped = false;
-  // Aborts sessions still in flight when the drain ends.
-  #cut = new AbortController();
-  #inFlight = new Set<Promise<void>>();
-  #sessionIds = 0;
+  #loads: ClientLoad[] = [];
   #done: Promise<void> | undefined;
   #lastWindow = 0;
-  // Each pooled load's connection pool (session.pooled), closed when load stops.
-  #pools: ConnectionPool[] = [];
 
   constructor(o: LoadRunnerOptions) {
     this.#o = o;
@@ -43,30 +37,21 @@ export class LoadRunner {
     const h = this.#o.history;
     const start = h.now();
     this.#lastWindow = start;
-    this.#done = Promise.all(
-      this.#o.loads.map((spec, i) => {
-        const stats = this.stats[i]!;
-        const target = this.#o.targetOf(spec);
-        const payload = seededRandom(this.#o.seed, `payload:${spec.name}`).bytes(spec.session.payload);
-        const messages = sessionMessages(spec.session, payload, target.via);
-        const pool = spec.session.pooled ? new ConnectionPool() : undefined;
-        if (pool !== undefined) this.#pools.push(pool);
-        const model = modelOf(spec);
-        const cap = model.maxInFlight?.(spec) ?? Infinity;
-        return model.run(spec, start + spec.startAt, {
-          now: () => h.now(),
-          stopped: () => this.#stopped,
-          sleepUntil: (t) => this.#sleepUntil(t),
-          launch: (intended) => {
-            if (stats.active >= cap) {
-              stats.dropped();
-              return Promise.resolve();
-            }
-            return this.#launch(spec, stats, target, messages, intended, pool);
-          },
-        });
+    this.#loads = this.#o.loads.map((spec, i) =>
+      // The load's client runs it on its model's schedule.
+      clientOf(spec).start(spec, {
+        name: spec.name,
+        schedule: modelOf(spec).schedule(spec),
+        start: start + spec.startAt,
+        stats: this.stats[i]!,
+        now: () => h.now(),
+        op: (e) => h.append(e),
+        seed: this.#o.seed,
+        allowRemote: this.#o.allowRemote,
+        target: this.#o.target,
       }),
-    ).then(() => undefined);
+    );
+    this.#done = Promise.all(this.#loads.map((l) => l.done)).then(() => undefined);
   }
 
   // Resolves when every load's model has run its course (or load was stopped).
@@ -89,64 +74,9 @@ export class LoadRunner {
   }
 
   // Stops starting sessions; waits up to `drainMs` for those in flight, then aborts the rest
-  // (recorded as info: their outcome is unknown).
+  // (recorded as info: their outcome is unknown). Called again with 0, it cuts a drain short.
   async stop(drainMs: number): Promise<void> {
-    this.#stopped = true;
-    const drained = Promise.all([...this.#inFlight]).then(() => true);
-    const timedOut = new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref());
-    if (!(await Promise.race([drained, timedOut]))) {
-      this.#cut.abort();
-      await Promise.all([...this.#inFlight]);
-    }
+    await Promise.all(this.#loads.map((l) => l.stop(drainMs)));
     await this.done;
-    // Kept connections would be counted as the target's sockets after load.
-    for (const p of this.#pools) p.close();
-  }
-
-  #sleepUntil(t: number): Promise<void> {
-    const ms = t - this.#o.history.now();
-    if (ms <= 0 || this.#stopped) return Promise.resolve();
-    return new Promise((resolve) => setTimeout(resolve, ms));
-  }
-
-  #launch(
-    spec: LoadSpec,
-    stats: LoadStats,
-    target: NetTcpTarget,
-    messages: () => SessionMessages,
-    intended: number,
-    pool: ConnectionPool | undefined,
-  ): Promise<void> {
-    const h = this.#o.history;
-    const session = ++this.#sessionIds;
-    const start = h.now();
-    stats.started();
-    const p = runSession(target, spec.session, messages(), {
-      allowRemote: this.#o.allowRemote,
-      signal: this.#cut.signal,
-      onCall: (ok, ms) => stats.call(ok, ms),
-      pool,
-    }).then((outcome) => {
-      const end = h.now();
-      const cut = !outcome.ok && outcome.failure.kind === 'aborted' && this.#cut.signal.aborted;
-      const failure = outcome.ok ? undefined : outcome.failure;
-      stats.finished(failure, end - intended, end - start);
-      h.append({
-        t: end,
-        kind: 'op',
-        type: outcome.ok ? 'ok' : cut ? 'info' : 'fail',
-        load: spec.name,
-        session,
-        intended,
-        start,
-        ms: end - intended,
-        uncorrectedMs: end - start,
-        calls: outcome.calls,
-        ...(failure === undefined ? {} : { failure }),
-      });
-    });
-    this.#inFlight.add(p);
-    void p.finally(() => this.#inFlight.delete(p));
-    return p;
   }
 }

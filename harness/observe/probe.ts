@@ -6,9 +6,8 @@
 import { type NetTcpTarget, openSession, sameTimeouts } from '../../clients/nettcp/index.ts';
 import { encodeOpRequest } from '../../protocol/index.ts';
 import type { OpFailure, ProbeEvent } from '../../model/history.ts';
-import { type SessionMessages, sessionMessages } from '../load/messages.ts';
+import { type SessionMessages, type SessionSpec, sessionMessages } from '../load/messages.ts';
 import { toOpFailure } from '../load/session-runner.ts';
-import type { LoadSpec } from '../suite/schema.ts';
 
 export type ProbeResult = { ok: boolean; ms: number; failure?: OpFailure };
 
@@ -27,7 +26,7 @@ const PING = encodeOpRequest({ id: 0, op: 'echo', arg: 0, payload: PROBE_PAYLOAD
 // The messages of the load on `via` (else the first load): its SOAP call as it makes it (its encoding,
 // contract, operation and parameters, To the via probed), or for the op framing an echo on its encoding.
 export const probeMessagesFor = (
-  loads: readonly LoadSpec[],
+  loads: readonly { via: string; session: SessionSpec }[],
   via: string,
 ): ((via: string) => SessionMessages) | undefined => {
   const load = loads.find((l) => l.via === via) ?? loads[0];
@@ -77,9 +76,18 @@ export const probeOnce = async (target: NetTcpTarget, o: ProbeOptions): Promise<
   return done(e.ok ? undefined : asTimeout(toOpFailure(e.failure)));
 };
 
+// One listener's probe: the address it reaches (probe events carry it) and one probe within a deadline.
+// Each load client makes its own (the net.tcp one opens a session with probeOnce; the HTTP one sends one
+// request on a fresh connection).
+export type ListenerProbe = {
+  listener: string;
+  once(timeoutMs: number): Promise<ProbeResult>;
+};
+
 // Probes every interval, one at a time (a slow probe delays the next rather than piling up).
-export type ProberOptions = ProbeOptions & {
-  target: NetTcpTarget;
+export type ProberOptions = {
+  probe: ListenerProbe;
+  timeoutMs: number;
   intervalMs: number;
   record: (e: ProbeEvent) => void;
   now: () => number;
@@ -96,12 +104,14 @@ export class ListenerProber {
   }
 
   start(): void {
+    const { probe, timeoutMs } = this.#o;
     const tick = () => {
       if (this.#stopped) return;
       if (this.#running === undefined) {
-        this.#running = probeOnce(this.#o.target, this.#o).then((r) => {
+        this.#running = probe.once(timeoutMs).then((r) => {
           this.#running = undefined;
-          if (!this.#stopped) this.#o.record({ t: this.#o.now(), kind: 'probe', ...r });
+          if (!this.#stopped)
+            this.#o.record({ t: this.#o.now(), kind: 'probe', listener: probe.listener, ...r });
         });
       }
       this.#timer = setTimeout(tick, this.#o.intervalMs);
@@ -118,19 +128,16 @@ export class ListenerProber {
 
 // Probes until one succeeds or the deadline passes; `gaveUp` stops early (the target exited).
 export const waitReady = async (
-  target: NetTcpTarget,
+  probe: ListenerProbe,
   deadlineMs: number,
-  o: ProbeOptions,
+  timeoutMs: number,
   gaveUp: () => boolean,
 ): Promise<{ ready: true; ms: number } | { ready: false; last?: OpFailure }> => {
   const start = performance.now();
   let last: OpFailure | undefined;
   while (performance.now() - start < deadlineMs && !gaveUp()) {
     const remaining = deadlineMs - (performance.now() - start);
-    const r = await probeOnce(target, {
-      ...o,
-      timeoutMs: Math.ceil(Math.max(50, Math.min(o.timeoutMs, remaining))),
-    });
+    const r = await probe.once(Math.ceil(Math.max(50, Math.min(timeoutMs, remaining))));
     if (r.ok) return { ready: true, ms: performance.now() - start };
     last = r.failure;
     await new Promise((res) => setTimeout(res, 50));

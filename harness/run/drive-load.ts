@@ -9,7 +9,6 @@ import type { RunningTarget } from '../target/types.ts';
 import { onStop, phase, type RunContext } from './context.ts';
 import { FaultTimeline } from './fault-timeline.ts';
 import type { Observers } from './observe.ts';
-import { resolveVia } from './resolve-via.ts';
 
 export const driveLoad = async (
   ctx: RunContext,
@@ -26,7 +25,7 @@ export const driveLoad = async (
   const loadStart = h.now();
   const runner = new LoadRunner({
     loads: suite.load,
-    targetOf: (l) => resolveVia(l.via, target, ctx.proxy),
+    target: { host: target.host, port: target.port, httpPort: target.httpPort, proxy: ctx.proxy },
     seed: ctx.seed,
     allowRemote: suite.allowRemote,
     history: h,

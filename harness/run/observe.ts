@@ -1,14 +1,14 @@
 // What watches a run while it goes: the target's processes (every observe interval), the load
 // generator's own health (a saturated generator makes the run invalid), each load's window, and the
-// listener probe opening a fresh session every probe interval.
+// listener probes (net.tcp, HTTP) each opening a fresh session every probe interval.
 
 import { INVALID } from '../../model/result.ts';
 import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../observe/generator-health.ts';
-import { ListenerProber, probeMessagesFor } from '../observe/probe.ts';
+import { ListenerProber } from '../observe/probe.ts';
 import { TargetSampler } from '../observe/target-sampler.ts';
 import type { RunningTarget } from '../target/types.ts';
 import { invalidate, log, onStop, type RunContext } from './context.ts';
-import { probeViaOf, resolveVia } from './resolve-via.ts';
+import { listenerProbes } from './probes.ts';
 
 export type Observers = {
   // Takes a reading of the target now (and waits for one already under way).
@@ -42,22 +42,26 @@ export const startObservers = (ctx: RunContext, target: RunningTarget): Observer
     }
     ctx.runner?.emitWindows();
   }, suite.observe.interval);
-  const probeVia = probeViaOf(suite);
-  const prober = new ListenerProber({
-    timeoutMs: suite.probe.timeout,
-    calls: suite.probe.calls,
-    allowRemote: suite.allowRemote,
-    messages: probeMessagesFor(suite.load, probeVia),
-    target: resolveVia(probeVia, target, ctx.proxy),
-    intervalMs: suite.probe.interval,
-    record: (e) => h.append(e),
-    now: () => h.now(),
-  });
-  prober.start();
+  const probers = listenerProbes(suite, {
+    host: target.host,
+    port: target.port,
+    httpPort: target.httpPort,
+    proxy: ctx.proxy,
+  }).map(
+    (probe) =>
+      new ListenerProber({
+        probe,
+        timeoutMs: suite.probe.timeout,
+        intervalMs: suite.probe.interval,
+        record: (e) => h.append(e),
+        now: () => h.now(),
+      }),
+  );
+  for (const p of probers) p.start();
   onStop(ctx, async () => {
     clearInterval(tick);
     generator.stop();
-    await prober.stop();
+    await Promise.all(probers.map((p) => p.stop()));
   });
   return {
     readTarget: async () => {

@@ -2,12 +2,12 @@
 // succeeds: the run's `ready` fact. A target that cannot start or never answers makes the run invalid.
 
 import { INVALID } from '../../model/result.ts';
-import { probeMessagesFor, waitReady } from '../observe/probe.ts';
+import { waitReady } from '../observe/probe.ts';
 import { startCommandTarget } from '../target/command-target.ts';
 import { startHostTarget } from '../target/host-target.ts';
 import { type RunningTarget, TargetStartError } from '../target/types.ts';
 import { invalidate, type LogLevel, log, onStop, phase, type RunContext } from './context.ts';
-import { probeViaOf, resolveVia } from './resolve-via.ts';
+import { listenerProbes } from './probes.ts';
 
 // Starts the target; undefined (and the run invalid) when it could not.
 export const startTarget = async (ctx: RunContext): Promise<RunningTarget | undefined> => {
@@ -46,30 +46,27 @@ export const startTarget = async (ctx: RunContext): Promise<RunningTarget | unde
   return target;
 };
 
-// Waits until a probe session to the target succeeds; false (and the run invalid unless interrupted)
-// when none did within target.ready.timeout.
+// Waits until a probe of each listener probed succeeds; false (and the run invalid unless interrupted)
+// when one did not within target.ready.timeout.
 export const awaitReady = async (ctx: RunContext, target: RunningTarget): Promise<boolean> => {
   const { suite, signal } = ctx;
   const timeout = suite.target.ready.timeout;
-  const probeVia = probeViaOf(suite);
-  const probeTarget = resolveVia(probeVia, target);
-  const ready = await waitReady(
-    probeTarget,
-    timeout,
-    {
-      timeoutMs: suite.probe.timeout,
-      calls: suite.probe.calls,
-      allowRemote: suite.allowRemote,
-      messages: probeMessagesFor(suite.load, probeVia),
-    },
-    () => !target.running() || signal.aborted,
-  );
-  if (!ready.ready) {
+  const started = performance.now();
+  // Every listener probed must answer once (each within what is left of the timeout).
+  for (const probe of listenerProbes(suite, target)) {
+    const left = Math.max(0, timeout - (performance.now() - started));
+    const ready = await waitReady(
+      probe,
+      left,
+      suite.probe.timeout,
+      () => !target.running() || signal.aborted,
+    );
+    if (ready.ready) continue;
     if (signal.aborted) return false;
     invalidate(
       ctx,
       INVALID.TargetNotReady,
-      `the target never became ready: no probe session to ${probeTarget.via} succeeded within ${timeout}ms` +
+      `the target never became ready: no probe of ${probe.listener} succeeded within ${timeout}ms` +
         (ready.last === undefined ? '' : ` (last: ${ready.last.kind} during ${ready.last.stage})`) +
         (target.running() ? '' : '; the target exited') +
         `\nits last output:\n${target.lastLines().slice(-10).join('\n')}`,
@@ -80,7 +77,7 @@ export const awaitReady = async (ctx: RunContext, target: RunningTarget): Promis
   ctx.h.append({
     t: ctx.h.now(),
     kind: 'ready',
-    ms: Math.round(ready.ms),
+    ms: Math.round(performance.now() - started),
     pid: target.pid,
     host: target.host,
     port: target.port,

@@ -41,5 +41,5 @@ export const faultSchedule = (suite: ParsedSuite): ScheduledFault[] => {
 // shape, its stages scaled), for `run --duration`.
 export const withLoadDuration = (suite: ParsedSuite, ms: number): ParsedSuite => ({
   ...suite,
-  load: suite.load.map((l) => modelOf(l).withDuration(l, ms) as LoadSpec),
+  load: suite.load.map((l): LoadSpec => ({ ...l, ...modelOf(l).withDuration(l, ms) })),
 });

@@ -5,17 +5,11 @@ import { FAULT_KINDS, FAULT_LIST } from '../../faults/index.ts';
 import { schemasOf } from '../../model/plugin.ts';
 import type { TargetKind } from '../../model/history.ts';
 import { bool, list, nonNegativeInt, oneOf, positiveDuration, record, text } from '../../model/fields.ts';
-import { orList } from '../../model/format.ts';
 import { checksSchema } from '../checks/index.ts';
-import { MODEL_LIST, MODELS } from '../load/models/index.ts';
-import { via } from '../load/load-fields.ts';
+import { httpUrl } from '../load/clients/http-fields.ts';
+import { loadSchema } from '../load/clients/index.ts';
+import { via } from '../load/clients/nettcp-fields.ts';
 import { hostSchema } from './host-schema.ts';
-
-const load = z
-  .discriminatedUnion('model', schemasOf(MODEL_LIST), {
-    error: `a load model: ${orList([...MODELS.keys()])}`,
-  })
-  .meta({ description: 'a load: { name, via, model, ... }' });
 
 const fault = z
   .discriminatedUnion('kind', schemasOf(FAULT_LIST), {
@@ -31,6 +25,15 @@ const command = record(
         error: 'auto (a free port, given as {port}) or a port number',
       })
       .meta({ description: 'auto (a free port, given as {port}) or a port number' }),
+    httpPort: z
+      .union([z.literal('auto'), z.int().min(1).max(65535)], {
+        error: 'auto (a free port, given as {httpPort}) or a port number',
+      })
+      .meta({
+        description:
+          'the port the program serves HTTP on (its HTTP address, which relative HTTP urls resolve against): auto (a free port, given as {httpPort}) or a port number',
+      })
+      .optional(),
     host: text('the host the program listens on').default('127.0.0.1'),
     env: z
       .record(z.string(), z.string({ error: 'an environment value (a string)' }), {
@@ -46,7 +49,7 @@ const command = record(
       'how to stop the program: { signal, grace }',
     ).prefault({}),
   },
-  'a program target: { command, port, host, env, cwd, stop }',
+  'a program target: { command, port, httpPort, host, env, cwd, stop }',
 );
 
 const target = z
@@ -55,6 +58,7 @@ const target = z
       host: hostSchema.optional(),
       command: command.shape.command.optional(),
       port: command.shape.port.optional(),
+      httpPort: command.shape.httpPort,
       env: command.shape.env.optional(),
       cwd: command.shape.cwd,
       stop: command.shape.stop.optional(),
@@ -127,7 +131,7 @@ export const suiteSchema = record(
     seed: z.int({ error: 'an integer seed' }).meta({ description: 'an integer seed' }).optional(),
     allowRemote: bool('whether load may go outside loopback (true or false)').default(false),
     target,
-    load: list(load, 'a list of loads', 1),
+    load: list(loadSchema, 'a list of loads', 1),
     faults: list(fault, 'a list of faults').default([]),
     probe: record(
       {
@@ -137,8 +141,14 @@ export const suiteSchema = record(
         calls: nonNegativeInt(
           'calls each probe session makes (0: open and end only), those of the load on its via: its SOAP call or an op framing echo',
         ).default(0),
+        url: httpUrl
+          .meta({
+            description:
+              'an HTTP listener to probe beside the net.tcp one: one request on a fresh connection, as the HTTP load on that url sends it',
+          })
+          .optional(),
       },
-      'the listener probe: { interval, timeout, via, calls }',
+      'the listener probe: { interval, timeout, via, calls, url }',
     ).prefault({}),
     observe: record(
       { interval: positiveDuration('how often observers sample the target').prefault('500ms') },

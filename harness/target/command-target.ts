@@ -14,7 +14,9 @@ import type { Watchdog } from './watchdog.ts';
 import { TargetRestartError } from '../errors.ts';
 export { TargetRestartError } from '../errors.ts';
 
-const expand = (s: string, port: number): string => s.replaceAll('{port}', String(port));
+// {port} and {httpPort} in an argument or env value.
+const expand = (s: string, port: number, httpPort: number | undefined): string =>
+  s.replaceAll('{port}', String(port)).replaceAll('{httpPort}', String(httpPort ?? ''));
 
 export const startCommandTarget = async (
   spec: TargetSpec,
@@ -22,8 +24,14 @@ export const startCommandTarget = async (
 ): Promise<RunningTarget> => {
   const host = '127.0.0.1';
   const port = spec.port === 'auto' || spec.port === undefined ? await freePort(host) : spec.port;
-  const argv = spec.command!.map((a) => expand(a, port));
-  const env = Object.fromEntries(Object.entries(spec.env ?? {}).map(([k, v]) => [k, expand(v, port)]));
+  let httpPort = spec.httpPort === 'auto' ? await freePort(host) : spec.httpPort;
+  // A port just freed can come back at once: the two must differ (a few tries at most).
+  for (let i = 0; i < 5 && spec.httpPort === 'auto' && httpPort === port; i++)
+    httpPort = await freePort(host);
+  const argv = spec.command!.map((a) => expand(a, port, httpPort));
+  const env = Object.fromEntries(
+    Object.entries(spec.env ?? {}).map(([k, v]) => [k, expand(v, port, httpPort)]),
+  );
   const stopSpec = spec.stop ?? { signal: 'SIGTERM' as const, grace: 5000 };
   const launch = () => spawnGuarded(argv, { env, cwd: spec.cwd, watchdog: o.watchdog, onLine: o.onLine });
 
@@ -77,12 +85,13 @@ export const startCommandTarget = async (
     },
     host,
     port,
+    httpPort,
     pids: async () => descendants(current.pid, await readAllStats()).map((s) => s.pid),
     role: (_pid, isRoot) => (isRoot ? 'process' : 'child'),
     runCommand: async (command) => {
       const r = await execa(
         command[0]!,
-        command.slice(1).map((a) => expand(a, port)),
+        command.slice(1).map((a) => expand(a, port, httpPort)),
         {
           reject: false,
           stdin: 'ignore',

@@ -8,6 +8,8 @@ export type RunningTarget = FaultTarget & {
   // Where it listens (the host and port relative vias resolve against).
   host: string;
   port: number;
+  // Where it serves HTTP, if it does (a program's httpPort): relative HTTP urls resolve against it.
+  httpPort?: number | undefined;
   // What a process is to the target, for samples and evidence (listener, worker /orders, child).
   role: (pid: number, isRoot: boolean) => string;
   exited: Promise<ExitInfo>;

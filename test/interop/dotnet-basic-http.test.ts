@@ -1,11 +1,13 @@
 // The .NET client over BasicHttpBinding (SOAP 1.1 on HTTP, System.ServiceModel.Http) against a minimal
 // SOAP 1.1 responder on a real loopback socket: what it sends (POST, text/xml, the quoted SOAPAction, the
 // Echo envelope), that it reads the replies and a SOAP 1.1 fault, and its load mode with and without
-// HTTP keep-alive, connections counted at the responder.
+// HTTP keep-alive, connections counted at the responder; then against the SOAP stand-in's /basic (the
+// service the suites load), once and while it recycles.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import t, { type Test } from 'tap';
-import { freePort, runClient, runLoad, skipReason } from './programs.ts';
+import { freePort, loadRun, runClient, runLoad, skipReason, startClient } from './programs.ts';
+import { startStandIn } from './stand-in.ts';
 
 const skip = skipReason('client');
 if (skip !== undefined) t.comment(`.NET client over BasicHttpBinding skipped: ${skip}`);
@@ -178,5 +180,54 @@ t.test(
         error: { type: 'CommunicationException', message: /refused/i },
       });
     }
+  },
+);
+
+t.test(
+  "against the SOAP stand-in's /basic: echo, delay and a SOAP 1.1 fault, as the real client reads them",
+  { skip },
+  async (t) => {
+    const svc = await startStandIn({ http: true });
+    t.teardown(svc.stop);
+    const text = 'héllo <&> "wörld"';
+    const run = await runClient([`${svc.http!}basic`, `echo:${text}`, 'delay:50', 'fault:boom']);
+    t.equal(run.code, 0, run.stderr);
+    t.match(run.lines, [
+      { op: 'open', ok: true },
+      { op: 'echo', ok: true, expected: true, result: text },
+      { op: 'delay', ok: true, result: 'slept 50 ms' },
+      { op: 'fault', ok: false, expected: true, error: { type: 'fault', reason: 'boom' } },
+      { op: 'close', ok: true },
+    ]);
+  },
+);
+
+t.test(
+  "load over BasicHttpBinding against the stand-in's /basic while it recycles: every call is answered",
+  { skip },
+  async (t) => {
+    const svc = await startStandIn({ http: true });
+    t.teardown(svc.stop);
+    const client = startClient([
+      'load',
+      `${svc.http!}basic`,
+      '--lanes',
+      '4',
+      '--duration-ms',
+      '3000',
+      '--calls',
+      '2',
+      '--op',
+      'delay:20',
+    ]);
+    // Recycle once sessions are under way; they go on against the new listener.
+    await client.linesAtLeast(10);
+    await svc.recycle();
+    const run = loadRun(await client.done);
+    t.equal(run.code, 0, run.stderr);
+    t.match(run.summary, { binding: 'basic-http', pooled: true, sessions: { failed: 0 } });
+    const after = run.sessions.length;
+    t.ok(after > 20, `${after} sessions, each of two calls`);
+    t.ok(svc.lines.includes('RECYCLED 1'), 'the stand-in recycled during the load');
   },
 );

@@ -17,13 +17,15 @@ import { type SpawnedHost, spawnHost } from '../../host/spawn.ts';
 const SUITES = fileURLToPath(new URL('../../suites/', import.meta.url));
 
 // One variant of a seed suite.
+type NettcpLoad = Extract<LoadSpec, { client: 'nettcp' }>;
+
 export type Scenario = {
   // The variant's name (defect, fixed, workaround, ...).
   variant: string;
   suite: ParsedSuite;
   host: HostConfig;
   // The suite's first load (the seed suites have one).
-  load: LoadSpec;
+  load: NettcpLoad;
   faults: FaultSpec[];
 };
 
@@ -38,7 +40,8 @@ export const seedScenarios = async (file: string): Promise<Map<string, Scenario>
     const suite = run.suite;
     const host = suite.target.host;
     const load = suite.load[0];
-    if (host === undefined || load === undefined) throw new Error(`${file}: not a host suite with a load`);
+    if (host === undefined || load === undefined || load.client !== 'nettcp')
+      throw new Error(`${file}: not a host suite with a net.tcp load`);
     out.set(run.variant?.name ?? suite.name, {
       variant: run.variant?.name ?? '',
       suite,

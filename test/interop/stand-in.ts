@@ -21,12 +21,14 @@ export type StandIn = {
   stop: () => Promise<void>;
 };
 
-// `http`: also serve the HTTP bindings, on this port (0 or true: a free one).
+// `http`: also serve the HTTP bindings, on this port (0 or true: a free one). `recycleGap`: recycle
+// without overlap, listening again this many ms after the old listeners stopped.
 export type StandInOptions = {
   anyAddress?: boolean;
   exactHost?: boolean;
   port?: number;
   http?: boolean | number;
+  recycleGap?: number;
 };
 
 // Starts the stand-in and waits for its READY line.
@@ -41,6 +43,7 @@ export const startStandIn = async (options: StandInOptions = {}, timeoutMs = 150
     ...(options.http === undefined || options.http === false
       ? []
       : ['--http-port', String(options.http === true ? 0 : options.http)]),
+    ...(options.recycleGap === undefined ? [] : ['--recycle-gap', String(options.recycleGap)]),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines: string[] = [];

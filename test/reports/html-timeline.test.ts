@@ -94,3 +94,32 @@ t.test('more processes than lines fit draws one line per role', async (t) => {
   );
   t.match(fds.note, /13 processes/);
 });
+
+t.test('with two listeners probed, the probe chart has ok and failed points per listener', async (t) => {
+  const at = (x: number, ok: boolean, listener: string) => ({
+    t: x,
+    kind: 'probe' as const,
+    listener,
+    ok,
+    ms: 2,
+  });
+  const h = history(
+    phase(1000, 'load'),
+    at(1100, true, 'net.tcp://h:1/a'),
+    at(1150, false, 'http://h:2/b'),
+    at(1200, true, 'http://h:2/b'),
+    phase(2000, 'final'),
+  );
+  const chart = timelineData(h, []).charts.find((c) => c.id === 'probes')!;
+  t.equal(chart.title, 'Listener probes');
+  t.same(
+    chart.series.map((s) => [s.label, s.t]),
+    [
+      ['ok net.tcp://h:1/a', [1.1]],
+      ['failed net.tcp://h:1/a', []],
+      ['ok http://h:2/b', [1.2]],
+      ['failed http://h:2/b', [1.15]],
+    ],
+  );
+  t.equal(new Set(chart.series.map((s) => s.color)).size, 4, 'each its own colour');
+});

@@ -3,32 +3,23 @@
 
 import * as z from 'zod';
 import { positiveDuration, positiveInt, record } from '../../../model/fields.ts';
-import { loadFields } from '../load-fields.ts';
 import type { LoadModel } from './types.ts';
 
 const schema = record(
   {
-    ...loadFields,
     model: z.literal('constant-sessions'),
     sessions: positiveInt('a positive number of concurrent sessions'),
     duration: positiveDuration('how long the load runs'),
   },
-  'a closed load: { name, via, model: constant-sessions, sessions, duration, session }',
+  'a closed load: { name, model: constant-sessions, sessions, duration, ... }',
 );
 
 export const constantSessions = {
   name: 'constant-sessions',
   schema,
+  kind: 'closed',
   describe: (spec) => `constant-sessions ${spec.sessions} at once`,
+  schedule: (spec) => ({ kind: 'closed', lanes: spec.sessions, durationMs: spec.duration }),
   durationMs: (spec) => spec.duration,
   withDuration: (spec, ms) => ({ ...spec, duration: ms }),
-  run: async (spec, start, ctx) => {
-    const end = start + spec.duration;
-    await ctx.sleepUntil(start);
-    await Promise.all(
-      Array.from({ length: spec.sessions }, async () => {
-        while (!ctx.stopped() && ctx.now() < end) await ctx.launch(ctx.now());
-      }),
-    );
-  },
 } satisfies LoadModel<typeof schema>;

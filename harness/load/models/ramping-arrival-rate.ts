@@ -1,10 +1,12 @@
 // ramping-arrival-rate (open): the start rate moves linearly through stages, k6-style; each arrival's
-// time is solved exactly from the area under the rate curve, so a ramp has no step artefacts.
+// time is solved exactly from the area under the rate curve (model/arrivals.ts), so a ramp has no step
+// artefacts.
 
 import * as z from 'zod';
+import { rampArrivals } from '../../../model/arrivals.ts';
 import { formatDuration } from '../../../model/duration.ts';
 import { list, positiveDuration, record } from '../../../model/fields.ts';
-import { loadFields, maxSessions } from '../load-fields.ts';
+import { maxSessions } from '../load-fields.ts';
 import type { LoadModel } from './types.ts';
 
 const stage = record(
@@ -20,7 +22,6 @@ const stage = record(
 
 const schema = record(
   {
-    ...loadFields,
     model: z.literal('ramping-arrival-rate'),
     startRate: z
       .number({ error: 'a start rate in sessions per second (0 or more)' })
@@ -29,42 +30,23 @@ const schema = record(
     stages: list(stage, 'a list of stages, each { target, duration }', 1),
     maxSessions,
   },
-  'a ramping load: { name, via, model: ramping-arrival-rate, startRate, stages, session }',
+  'a ramping load: { name, model: ramping-arrival-rate, startRate, stages, maxSessions, ... }',
 );
 
 const lengthMs = (spec: z.output<typeof schema>): number => spec.stages.reduce((n, s) => n + s.duration, 0);
 
-// Arrival times (ms from the start) for a rate that ramps linearly within each stage.
-export const rampArrivals = function* (
-  startRate: number,
-  stages: readonly { target: number; duration: number }[],
-): Generator<number> {
-  let r0 = startRate;
-  let offset = 0; // ms
-  let carried = 0; // arrivals (fractional) before this stage
-  let n = 1; // the next arrival's number
-  for (const { target: r1, duration } of stages) {
-    const d = duration / 1000;
-    // count(t) = r0 t + (r1 - r0) t² / (2d), t in seconds
-    const a = (r1 - r0) / (2 * d);
-    const total = r0 * d + a * d * d;
-    while (n <= carried + total + 1e-9) {
-      const k = n - carried;
-      const t = Math.abs(a) < 1e-12 ? k / r0 : (-r0 + Math.sqrt(Math.max(0, r0 * r0 + 4 * a * k))) / (2 * a);
-      yield offset + t * 1000;
-      n++;
-    }
-    carried += total;
-    offset += duration;
-    r0 = r1;
-  }
-};
-
 export const rampingArrivalRate = {
   name: 'ramping-arrival-rate',
   schema,
+  kind: 'open',
   describe: (spec) =>
     `ramping-arrival-rate from ${spec.startRate}/s: ${spec.stages.map((x) => `${x.target}/s over ${formatDuration(x.duration)}`).join(', ')}`,
+  schedule: (spec) => ({
+    kind: 'open',
+    arrivals: () => rampArrivals(spec.startRate, spec.stages),
+    durationMs: lengthMs(spec),
+    maxInFlight: spec.maxSessions,
+  }),
   durationMs: lengthMs,
   // The ramp keeps its shape, its stages scaled.
   withDuration: (spec, ms) => {
@@ -73,16 +55,5 @@ export const rampingArrivalRate = {
       ...spec,
       stages: spec.stages.map((s) => ({ ...s, duration: Math.max(1, Math.round(s.duration * k)) })),
     };
-  },
-  maxInFlight: (spec) => spec.maxSessions,
-  run: async (spec, start, ctx) => {
-    for (const offset of rampArrivals(spec.startRate, spec.stages)) {
-      const at = start + offset;
-      if (ctx.stopped()) break;
-      await ctx.sleepUntil(at);
-      if (ctx.stopped()) break;
-      // Open model: the schedule does not wait for sessions (the runner tracks them).
-      void ctx.launch(at);
-    }
   },
 } satisfies LoadModel<typeof schema>;

@@ -1,31 +1,21 @@
-// The shape of a load model: its schema (the load's fields), how it reads in a plan, how long it runs,
-// and, given its spec, when sessions start.
+// The shape of a load model: its schema (its own fields; the load's other fields come from load-fields.ts
+// and the load's client), how it reads in a plan, how long it runs, and, given its spec, when sessions
+// start (a Schedule, model/arrivals.ts), which the load's client follows.
 
 import type * as z from 'zod';
+import type { Schedule } from '../../../model/arrivals.ts';
 import type { Plugin } from '../../../model/plugin.ts';
 
-export type ModelContext = {
-  // Run time now (ms since the run started).
-  now(): number;
-  // Waits until run time `t` (or the stop).
-  sleepUntil(t: number): Promise<void>;
-  // Starts a session meant to start at run time `intended`; resolves when it completes. Open models
-  // drop it (and resolve at once) when `maxSessions` are in flight.
-  launch(intended: number): Promise<void>;
-  // Whether the run asked load to stop early.
-  stopped(): boolean;
-};
-
 export type LoadModel<S extends z.ZodObject = z.ZodObject> = Plugin<S> & {
-  // Schedules sessions from `start` (run time) until the model's duration ends or the run stops; resolves
-  // when scheduling is over (sessions may still be in flight).
-  run(spec: z.output<S>, start: number, ctx: ModelContext): Promise<void>;
+  // Closed (the load slows down with the target) or open (sessions arrive on time whatever it does).
+  readonly kind: 'closed' | 'open';
+  // When sessions start: lanes (closed) or arrival times (open), in ms from the load's start.
+  schedule(spec: z.output<S>): Schedule;
   // How long the model runs (ms), for plans, progress and the fault schedule.
   durationMs(spec: z.output<S>): number;
-  // The spec made to run `ms` instead (run --duration): constant models run for it, a ramp keeps its shape.
+  // The model's fields made to run `ms` instead (run --duration): constant models run for it, a ramp keeps
+  // its shape. The caller keeps the load's other fields ({ ...load, ...withDuration(load, ms) }).
   withDuration(spec: z.output<S>, ms: number): z.output<S>;
-  // Open models: how many sessions may be in flight before new ones are dropped.
-  maxInFlight?(spec: z.output<S>): number;
 };
 
 // A model of any kind, as the registry holds it.

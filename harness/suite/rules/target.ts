@@ -1,5 +1,5 @@
 // The target names exactly one kind, with the fields that go with it: the host block's own cross-field
-// rules, a command's port (and {port} where port is auto).
+// rules, a command's port (and {port} where port is auto; {httpPort} where httpPort is auto, and only then).
 
 import { hostBlockProblems } from '../host-schema.ts';
 import { isObj, objAt, type RawIssue, type Rule, targetKindOfRaw } from './raw.ts';
@@ -19,7 +19,7 @@ export const targetRules: Rule = (raw) => {
     });
   const kind = targetKindOfRaw(raw);
   if (kind === 'host') {
-    for (const k of ['port', 'env', 'cwd', 'stop'] as const) {
+    for (const k of ['port', 'httpPort', 'env', 'cwd', 'stop'] as const) {
       if (target[k] !== undefined)
         issues.push({
           path: ['target', k],
@@ -32,21 +32,35 @@ export const targetRules: Rule = (raw) => {
       issues.push({ path: ['target', 'host', ...p.path], message: p.message, key: true });
   }
   if (kind === 'command') {
-    if (target['port'] === undefined)
+    // A program that serves HTTP alone has no net.tcp port to name.
+    if (target['port'] === undefined && target['httpPort'] === undefined)
       issues.push({
         path: ['target'],
-        message: 'expected port (auto, or the port the program listens on) with command',
+        message:
+          'expected port (auto, or the port the program listens on) with command, or httpPort for a program that serves HTTP only',
       });
     const argv = target['command'];
     const env = target['env'];
-    const usesPort =
-      (Array.isArray(argv) && argv.some((a) => typeof a === 'string' && a.includes('{port}'))) ||
-      (isObj(env) && Object.values(env).some((v) => typeof v === 'string' && v.includes('{port}')));
-    if (target['port'] === 'auto' && Array.isArray(argv) && !usesPort)
+    const uses = (placeholder: string): boolean =>
+      (Array.isArray(argv) && argv.some((a) => typeof a === 'string' && a.includes(placeholder))) ||
+      (isObj(env) && Object.values(env).some((v) => typeof v === 'string' && v.includes(placeholder)));
+    if (target['port'] === 'auto' && Array.isArray(argv) && !uses('{port}'))
       issues.push({
         path: ['target', 'command'],
         message:
           'port: auto hands the program a free port as {port}, but no argument or env value contains {port}',
+      });
+    if (target['httpPort'] === 'auto' && Array.isArray(argv) && !uses('{httpPort}'))
+      issues.push({
+        path: ['target', 'command'],
+        message:
+          'httpPort: auto hands the program a free port as {httpPort}, but no argument or env value contains {httpPort}',
+      });
+    if (target['httpPort'] === undefined && uses('{httpPort}'))
+      issues.push({
+        path: ['target', 'command'],
+        message:
+          '{httpPort} stands for target.httpPort, which is not set (auto, or the port the program serves HTTP on)',
       });
   }
   return issues;

@@ -4,9 +4,9 @@ import {
   type HttpLoadSpec,
   type HttpOp,
   type HttpTotals,
-  rampArrivals,
   startHttpLoad,
 } from '../../../clients/http/index.ts';
+import { rampArrivals } from '../../../model/arrivals.ts';
 import { freePort } from '../../interop/programs.ts';
 import { harnessRecorder } from './harness-recorder.ts';
 import { answer, echoReply, faultReply, httpServer, tcpServer } from './servers.ts';
@@ -208,6 +208,33 @@ t.test(
     }
   },
 );
+
+t.test('a reply with Connection: close moves the next request to a new connection; none fails', async (t) => {
+  const body = echoReply('1.1', 'hello');
+  const sockets = new Set<Socket>();
+  let n = 0;
+  const srv = await httpServer((req, _b, res) => {
+    sockets.add(req.socket);
+    // Every third reply closes its connection, as a draining server does.
+    const close = ++n % 3 === 0;
+    res.writeHead(200, {
+      'Content-Type': 'text/xml; charset=utf-8',
+      ...(close ? { Connection: 'close' } : {}),
+    });
+    res.end(body);
+  });
+  t.teardown(srv.close);
+  const { totals } = await run({
+    url: srv.url,
+    soap: ECHO,
+    model: 'constant-sessions',
+    connections: 1,
+    duration: 300,
+  });
+  t.ok(totals.ok > 6, `${totals.ok} ok`);
+  t.same(totals.failed, {});
+  t.ok(sockets.size >= Math.floor(totals.ok / 3), `${sockets.size} connections for ${totals.ok} requests`);
+});
 
 t.test('a reply whose UTF-8 characters straddle two reads still matches its echo', async (t) => {
   const text = 'é'.repeat(50);

@@ -1,8 +1,10 @@
 // The HTTP client against the SOAP stand-in's HTTP bindings (test/fixtures/programs/soap-service.ts
 // --http-port): BasicHttpBinding (SOAP 1.1) at /basic, WSHttpBinding without security (SOAP 1.2) at /ws.
 
+import { Agent, request } from 'node:http';
 import t from 'tap';
-import { probeHttp, type SoapCallSpec, startHttpLoad } from '../../../clients/http/index.ts';
+import { prepareRequest, probeHttp, type SoapCallSpec, startHttpLoad } from '../../../clients/http/index.ts';
+import { openSession, resolveNetTcpUrl } from '../../../clients/nettcp/index.ts';
 import { type StandIn, startStandIn } from '../../interop/stand-in.ts';
 
 let svc: StandIn;
@@ -110,4 +112,81 @@ t.test(
 t.test('the stand-in still speaks net.tcp beside HTTP', async (t) => {
   t.match(svc.base, /^net\.tcp:\/\/127\.0\.0\.1:\d+\/$/);
   t.match(svc.http, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+});
+
+t.test(
+  'SIGHUP recycles the HTTP binding too: a call in flight completes, then clients move on',
+  async (t) => {
+    const own = await startStandIn({ http: true });
+    t.teardown(own.stop);
+    const url = `${own.http!}basic`;
+    const req = prepareRequest({ url, soap: { version: '1.1', operation: 'Delay', params: { ms: 300 } } });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    t.teardown(() => agent.destroy());
+    // One request on the kept-alive connection: its status, Connection header and the local port it left from.
+    const send = (body: Buffer) =>
+      new Promise<{ status: number; connection: string | undefined; port: number }>((resolve, reject) => {
+        const r = request(
+          url,
+          { method: 'POST', headers: { ...req.headers, 'Content-Length': body.length }, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode!,
+                connection: res.headers.connection,
+                port: r.socket!.localPort!,
+              }),
+            );
+          },
+        );
+        r.on('error', reject);
+        r.end(body);
+      });
+    const first = await send(req.body);
+    const slow = send(req.body);
+    await new Promise((r) => setTimeout(r, 50));
+    await own.recycle();
+    t.match(
+      await slow,
+      { status: 200, connection: 'close', port: first.port },
+      'answered on its old connection, which then closes',
+    );
+    const echo = prepareRequest({
+      url,
+      soap: { version: '1.1', operation: 'Echo', params: { text: 'new' } },
+    });
+    const after = await send(echo.body);
+    t.equal(after.status, 200);
+    t.not(after.port, first.port, 'a new connection, served by the new worker');
+    t.equal(after.connection, 'keep-alive');
+    t.match(await probeHttp({ url, soap: { version: '1.1', operation: 'Echo', params: { text: 'x' } } }), {
+      ok: true,
+    });
+  },
+);
+
+t.test('with --recycle-gap both bindings refuse during the gap, then answer again', async (t) => {
+  const own = await startStandIn({ http: true, recycleGap: 3000 });
+  t.teardown(own.stop);
+  const echo = { version: '1.1', operation: 'Echo', params: { text: 'x' } } as const;
+  const tcp = await resolveNetTcpUrl(`${own.base}echo`);
+  let recycledYet = false;
+  const recycled = own.recycle().then(() => (recycledYet = true));
+  // Once the signal took effect (the HTTP port refuses), the net.tcp one refuses too, until the gap ends.
+  let http = await probeHttp({ url: `${own.http!}basic`, soap: echo });
+  for (let i = 0; i < 100 && !recycledYet && http.failure?.kind !== 'refused'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    http = await probeHttp({ url: `${own.http!}basic`, soap: echo });
+  }
+  const session = await openSession(tcp, { openTimeoutMs: 1000 });
+  const stillInGap = !recycledYet;
+  await recycled;
+  t.ok(stillInGap, 'probed within the gap');
+  t.match(http, { ok: false, failure: { kind: 'refused' } });
+  t.match(session, { ok: false, failure: { kind: 'refused' } });
+  t.match(await probeHttp({ url: `${own.http!}basic`, soap: echo }), { ok: true });
+  const again = await openSession(tcp, { openTimeoutMs: 2000 });
+  t.ok(again.ok, 'net.tcp listens again');
+  if (again.ok) again.session.abort();
 });

@@ -83,3 +83,36 @@ t.test(
     t.match(v.evidence, { recoveries: [{ fault: 'recycle#0', recoveredAfterMs: null }] });
   },
 );
+
+t.test('with a net.tcp and an HTTP listener probed, the worst gap decides and is named', async (t) => {
+  const of = (listener: string, from: number, to: number, ok: (x: number) => boolean) =>
+    everyMs(from, to, 100, ok).map((e) => ({ ...e, listener }));
+  const h = history(
+    phase(1000, 'load'),
+    fault(4000, 'inject'),
+    fault(4100, 'heal'),
+    ...of('net.tcp://127.0.0.1:1/a', 1000, 9000, () => true),
+    ...of('http://127.0.0.1:2/b', 1050, 9050, (x) => x < 4000 || x > 6000),
+    phase(9100, 'final'),
+  );
+  const v = listenerResponsive.run(h, { maxGap: 1000 });
+  t.equal(v.status, 'fail');
+  t.match(v.summary, /^The listener at http:\/\/127\.0\.0\.1:2\/b did not complete a new session for 2\.1s/);
+  t.match(v.evidence, {
+    listener: 'http://127.0.0.1:2/b',
+    listeners: [
+      { listener: 'net.tcp://127.0.0.1:1/a', longestGapMs: 100 },
+      { listener: 'http://127.0.0.1:2/b', longestGapMs: 2100 },
+    ],
+    // Recovered once both answered again: the HTTP one at 6.05s.
+    recoveries: [{ recoveredAfterMs: 6050 - 4100 }],
+  });
+  const facts = Object.fromEntries(listenerResponsive.view(v).facts);
+  t.match(facts['gap at http://127.0.0.1:2/b'], /^2\.1s \(81 probes, 20 failed\)/);
+  const fine = listenerResponsive.run(h, { maxGap: 3000 });
+  t.equal(fine.status, 'pass');
+  t.match(
+    fine.summary,
+    /^The listeners \(2\) answered throughout; .* was 2\.1s \(at http:\/\/127\.0\.0\.1:2\/b\)/,
+  );
+});

@@ -162,8 +162,8 @@ t.test('probe exits 1 when nothing listens', async (t) => {
 
 t.test('bad usage exits 2 with a message and no stack trace', async (t) => {
   const cases: [string[], RegExp][] = [
-    [['probe'], /expected a net\.tcp URL/],
-    [['probe', 'http://127.0.0.1/x'], /expected the net\.tcp scheme/],
+    [['probe'], /expected a net\.tcp:\/\/ or http:\/\/ URL/],
+    [['probe', 'https://127.0.0.1/x'], /expected the net\.tcp scheme/],
     [
       ['probe', 'net.tcp://127.0.0.1/x', '--calls=-1'],
       /--calls: expected an integer of at least 0, got "-1"/,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { payloadText, sessionMessages } from '../../../harness/load/messages.ts';
 import { loadSuiteText } from '../../../harness/suite/load.ts';
-import type { LoadSpec } from '../../../harness/suite/schema.ts';
+import type { SessionSpec } from '../../../harness/load/messages.ts';
 import {
   createSoapServerCodec,
   decodeOpRequest,
@@ -15,13 +15,15 @@ import {
 const VIA = 'net.tcp://127.0.0.1:9/orders';
 
 // A load's session spec as a suite gives it (defaults filled in by the schema).
-const sessionOf = (session: string): LoadSpec['session'] => {
+const sessionOf = (session: string): SessionSpec => {
   const r = loadSuiteText(
     `name: t\ntarget: { command: [x, "{port}"], port: auto }\nload:\n  - { name: a, via: /orders, model: constant-sessions, sessions: 1, duration: 1s, session: ${session} }\n`,
     't.yaml',
   );
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.loaded.suite.load[0]!.session;
+  const l = r.loaded.suite.load[0]!;
+  if (l.client !== 'nettcp') throw new Error('not a net.tcp load');
+  return l.session;
 };
 
 t.test('payload bytes become as many URL-safe characters, the same bytes the same text', async (t) => {

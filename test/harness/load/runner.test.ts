@@ -1,5 +1,4 @@
 import t from 'tap';
-import { resolveNetTcpUrl } from '../../../clients/nettcp/index.ts';
 import type { LoadSample, OpEvent } from '../../../model/history.ts';
 import { HistoryWriter } from '../../../harness/history/writer.ts';
 import { LoadRunner } from '../../../harness/load/runner.ts';
@@ -32,13 +31,13 @@ const history = () =>
 t.test('constant-arrival-rate starts rate x duration sessions and records each', async (t) => {
   const echo = await startEchoEndpoint();
   t.teardown(() => echo.close());
-  const target = await resolveNetTcpUrl(echo.url('/a'));
+  const target = { host: '127.0.0.1', port: Number(new URL(echo.url('/a')).port) };
   const h = history();
   const r = new LoadRunner({
     loads: loadsOf(
       '  - { name: a, via: /a, model: constant-arrival-rate, rate: 50, duration: 1s, session: { calls: 2 } }',
     ),
-    targetOf: () => target,
+    target,
     seed: 1,
     allowRemote: false,
     history: h,
@@ -65,13 +64,13 @@ t.test(
   async (t) => {
     const echo = await startEchoEndpoint({ keepConnections: true });
     t.teardown(() => echo.close());
-    const target = await resolveNetTcpUrl(echo.url('/a'));
+    const target = { host: '127.0.0.1', port: Number(new URL(echo.url('/a')).port) };
     const h = history();
     const r = new LoadRunner({
       loads: loadsOf(
         '  - { name: a, via: /a, model: constant-sessions, sessions: 2, duration: 500ms, session: { calls: 2, pooled: true } }',
       ),
-      targetOf: () => target,
+      target,
       seed: 1,
       allowRemote: false,
       history: h,
@@ -94,13 +93,13 @@ t.test(
 t.test('sessions that cannot start because maxSessions are in flight are dropped', async (t) => {
   const silent = await silentServer();
   t.teardown(() => silent.close());
-  const target = await resolveNetTcpUrl(silent.url('/a'));
+  const target = { host: '127.0.0.1', port: Number(new URL(silent.url('/a')).port) };
   const h = history();
   const r = new LoadRunner({
     loads: loadsOf(
       '  - { name: a, via: /a, model: constant-arrival-rate, rate: 100, duration: 500ms, maxSessions: 5, session: { openTimeout: 5s } }',
     ),
-    targetOf: () => target,
+    target,
     seed: 1,
     allowRemote: false,
     history: h,
@@ -119,11 +118,11 @@ t.test('sessions that cannot start because maxSessions are in flight are dropped
 t.test('constant-sessions keeps N sessions going back to back', async (t) => {
   const echo = await startEchoEndpoint();
   t.teardown(() => echo.close());
-  const target = await resolveNetTcpUrl(echo.url('/a'));
+  const target = { host: '127.0.0.1', port: Number(new URL(echo.url('/a')).port) };
   const h = history();
   const r = new LoadRunner({
     loads: loadsOf('  - { name: c, via: /a, model: constant-sessions, sessions: 3, duration: 300ms }'),
-    targetOf: () => target,
+    target,
     seed: 1,
     allowRemote: false,
     history: h,

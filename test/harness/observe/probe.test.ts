@@ -8,13 +8,13 @@ import { withHost } from '../../host/helpers/host.ts';
 import { startStandIn } from '../../interop/stand-in.ts';
 
 // Loads as a suite gives them (defaults filled in by the schema).
-const loadsOf = (...loads: string[]): LoadSpec[] => {
+const loadsOf = (...loads: string[]): Extract<LoadSpec, { client: 'nettcp' }>[] => {
   const r = loadSuiteText(
     `name: t\ntarget: { command: [x, "{port}"], port: auto }\nload:\n${loads.map((l) => `  - ${l}\n`).join('')}`,
     't.yaml',
   );
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  return r.loaded.suite.load;
+  return r.loaded.suite.load.flatMap((l) => (l.client === 'nettcp' ? [l] : []));
 };
 
 const load = (name: string, via: string, session: string) =>

@@ -33,6 +33,27 @@ t.test('a command needs a port, and port: auto needs {port} somewhere', async (t
   t.same(messages({ target: { command: ['node', 's.js'], port: 9000 } }), [], 'a fixed port needs no {port}');
 });
 
+t.test('httpPort: auto needs {httpPort}, {httpPort} needs httpPort, and it may stand alone', async (t) => {
+  t.match(messages({ target: { command: ['node', 's.js', '{port}'], port: 'auto', httpPort: 'auto' } }), [
+    /no argument or env value contains \{httpPort\}/,
+  ]);
+  t.match(messages({ target: { command: ['node', 's.js', '{port}', '{httpPort}'], port: 'auto' } }), [
+    /^target\.command: \{httpPort\} stands for target\.httpPort, which is not set/,
+  ]);
+  t.same(
+    messages({ target: { command: ['node', 's.js', '{httpPort}'], httpPort: 'auto' } }),
+    [],
+    'HTTP only',
+  );
+  t.same(messages({ target: { command: ['node', 's.js'], httpPort: 8080 } }), []);
+  t.match(
+    targetRules({ target: { host: { services: [{ path: '/a' }] }, httpPort: 1 } }).map((i) =>
+      i.path.join('.'),
+    ),
+    ['target.httpPort'],
+  );
+});
+
 t.test("the host block's own cross-field rules are reported under target.host", async (t) => {
   const issues = targetRules({
     target: { host: { services: [{ path: '/a', forward: 'net.tcp://127.0.0.1:1/a', throttle: {} }] } },

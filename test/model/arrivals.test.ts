@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { rampArrivals } from '../../../harness/load/models/ramping-arrival-rate.ts';
+import { constantArrivals, rampArrivals } from '../../model/arrivals.ts';
+
+t.test('a constant rate arrives every 1000/rate ms until the duration ends', async (t) => {
+  t.same([...constantArrivals(4, 1000)], [0, 250, 500, 750]);
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 1, max: 5000 }), (rate, ms) => {
+      const a = [...constantArrivals(rate, ms)];
+      return a.length === Math.ceil((rate * ms) / 1000 - 1e-9) && a.every((x) => x >= 0 && x < ms);
+    }),
+  );
+});
 
 t.test('a flat stage spaces arrivals evenly', async (t) => {
   const times = [...rampArrivals(10, [{ target: 10, duration: 1000 }])];

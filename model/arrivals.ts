@@ -1,5 +1,13 @@
-// Arrival times of the open models, in ms from the load's start: the same schedules the net.tcp loads
-// follow (harness/load/models), so an HTTP load and a net.tcp load of one spec start requests alike.
+// When a load's sessions start, as data: a load model gives a schedule and a client follows it (the net.tcp
+// client launches a session per arrival or per free lane; the HTTP engine sends a request). Both clients
+// read the same arrival times from here, so a net.tcp load and an HTTP load of one model start alike.
+
+// A closed schedule: `lanes` sessions at once, each starting its next as soon as the last one ends, for
+// `durationMs`. An open one: sessions arrive at the given times (ms from the load's start) whatever the
+// target does; one that finds `maxInFlight` in flight is dropped.
+export type Schedule =
+  | { kind: 'closed'; lanes: number; durationMs: number }
+  | { kind: 'open'; arrivals: () => Iterator<number>; durationMs: number; maxInFlight: number };
 
 // constant-arrival-rate: one arrival every 1000/rate ms, from 0 until the duration ends.
 export const constantArrivals = function* (rate: number, durationMs: number): Generator<number> {

@@ -1,15 +1,15 @@
 // A via as a dial target. With a network proxy, relative vias dial the proxy (their via still names
 // the target, as a transparent proxy's clients would); absolute vias dial what they name.
 
-import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
-import { viaOf } from '../../faults/common.ts';
-import type { NetworkProxy } from '../../faults/network/types.ts';
-import type { RunningTarget } from '../target/types.ts';
+import type { NetTcpTarget } from '../../../clients/nettcp/index.ts';
+import { viaOf } from '../../../faults/common.ts';
+import type { LoadTarget } from './types.ts';
 
-export const resolveVia = (via: string, target: RunningTarget, proxy?: NetworkProxy): NetTcpTarget => {
+export const resolveVia = (via: string, target: LoadTarget): NetTcpTarget => {
   const url = via.startsWith('/') ? viaOf(target, via) : via;
   const u = new URL(url);
   const host = u.hostname.replace(/^\[|\]$/g, '');
+  const proxy = target.proxy;
   return {
     host,
     port: u.port === '' ? 808 : Number(u.port),
@@ -20,10 +20,3 @@ export const resolveVia = (via: string, target: RunningTarget, proxy?: NetworkPr
     ...(proxy !== undefined && via.startsWith('/') ? { ip: proxy.host, port: proxy.port } : {}),
   };
 };
-
-// The via the listener probe (and readiness) uses: the probe's, the target's ready via, or the first load's.
-export const probeViaOf = (suite: {
-  probe: { via?: string | undefined };
-  target: { ready: { via?: string | undefined } };
-  load: readonly { via: string }[];
-}): string => suite.probe.via ?? suite.target.ready.via ?? suite.load[0]!.via;
