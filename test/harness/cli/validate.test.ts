@@ -16,7 +16,7 @@ t.test('validate accepts the shipped suites', async (t) => {
   t.equal(r.exitCode, 0, String(r.stderr));
   t.match(
     String(r.stdout),
-    /^ok suites\/smoke\.yaml: smoke, 1 load\(s\), 1 fault\(s\), 4 check\(s\), expect pass/,
+    /^ok suites\/smoke\.yaml: smoke, 1 load\(s\), 1 fault\(s\), 6 check\(s\), expect pass/,
   );
 });
 
