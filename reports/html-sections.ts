@@ -34,44 +34,56 @@ export const outcomeHeader = (r: RunResult): string => {
   );
 };
 
-// Each load's totals, errors and latency.
+// Each load's totals, errors and latency (of successes; failures with their own time to fail).
 export const loadsTable = (h: History): string => {
   const loads = loadFigures(h);
   if (loads.length === 0) return '<p class="empty">No load ran.</p>';
-  return table(
-    [
-      'load',
-      'started',
-      'ok',
-      'failed',
-      'dropped',
-      'error rate',
-      'p50',
-      'p90',
-      'p99',
-      'max',
-      'uncorrected p99',
-      'call p99',
-    ],
-    loads.map((l) => {
-      const failed = Object.entries(l.failed)
-        .sort((a, b) => b[1] - a[1])
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', ');
-      const c = l.latencyMs.corrected;
-      return [
-        esc(l.name),
-        esc(l.started),
-        esc(l.ok),
-        esc(failed === '' ? '0' : failed),
-        esc(l.dropped),
-        esc(pct(l.errorRate)),
-        ...[c.p50, c.p90, c.p99, c.max].map((x) => esc(latencyMs(x))),
-        esc(latencyMs(l.latencyMs.uncorrected.p99)),
-        esc(latencyMs(l.latencyMs.call.p99)),
-      ];
-    }),
-    { hot: loads.map((l) => (l.errorRate ?? 0) > 0) },
+  return (
+    table(
+      [
+        'load',
+        'started',
+        'ok',
+        'failed',
+        'dropped',
+        'error rate',
+        'p50',
+        'p90',
+        'p99',
+        'max',
+        'uncorrected p99',
+        'call p99',
+        'time to fail p50',
+        'p99',
+        'none succeeded (run time)',
+      ],
+      loads.map((l) => {
+        const failed = Object.entries(l.failed)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ');
+        const c = l.latencyMs.corrected;
+        const f = l.latencyMs.failed;
+        const lat = (x: number, n: number) =>
+          n === 0 ? (l.ok === 0 ? 'none succeeded' : '-') : latencyMs(x);
+        return [
+          esc(l.name),
+          esc(l.started),
+          esc(l.ok),
+          esc(failed === '' ? '0' : failed),
+          esc(l.dropped),
+          esc(pct(l.errorRate)),
+          ...[c.p50, c.p90, c.p99, c.max].map((x) => esc(lat(x, c.count))),
+          esc(lat(l.latencyMs.uncorrected.p99, l.latencyMs.uncorrected.count)),
+          esc(lat(l.latencyMs.call.p99, l.latencyMs.call.count)),
+          esc(f.count === 0 ? '-' : latencyMs(f.p50)),
+          esc(f.count === 0 ? '-' : latencyMs(f.p99)),
+          esc(l.noSuccess.map((o) => `${ms(o.from)} to ${ms(o.to)}`).join(', ') || '-'),
+        ];
+      }),
+      { hot: loads.map((l) => (l.errorRate ?? 0) > 0) },
+    ) +
+    '<p class="sub">Latency is of the sessions that succeeded, from their intended start; a failed session is no answer, however fast it failed: its time to fail is beside it.</p>'
   );
 };
 

@@ -58,10 +58,21 @@ const load = d(
     ),
     calls: z.object({ ok: count('calls answered'), failed: count('calls that failed') }),
     latencyMs: z.object({
-      corrected: d(percentiles, 'session latency from the intended start (open models): stalls show here'),
-      uncorrected: d(percentiles, 'session latency from the actual start'),
+      corrected: d(
+        percentiles,
+        'latency of sessions that succeeded, from the intended start (open models): stalls show here',
+      ),
+      uncorrected: d(percentiles, 'latency of sessions that succeeded, from the actual start'),
       call: d(percentiles, 'latency of single calls'),
+      failed: d(
+        percentiles,
+        'how long failed sessions took to fail, from the intended start (count 0 in histories before it was recorded)',
+      ),
     }),
+    noSuccess: d(
+      z.array(z.object({ from: runTime('where it began'), to: runTime('where it ended') })),
+      'stretches where sessions failed and none succeeded (an outage: no latency there, however fast the failures)',
+    ),
   }),
   "one load's totals over the whole run",
 );
