@@ -178,22 +178,97 @@ export const processesTable = (h: History): string => {
   );
 };
 
-// What the harness warned about or failed at, and the target's own warnings and errors.
+// A count as people read it: 4,940.
+const count = (n: number): string => n.toLocaleString('en-US');
+
+// What a logged event's data says about why, in the fields events use for it (a host's refusal says
+// `reason: listenBacklog`), for grouping repeated events.
+const whyOf = (e: LogEvent): string | undefined => {
+  for (const k of ['reason', 'fault', 'code']) {
+    const v = e.data?.[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return undefined;
+};
+
+// One kind of logged event and how often it came, from when to when, and why.
+export type LogGroup = {
+  level: LogEvent['level'];
+  source: string;
+  message: string;
+  count: number;
+  first: number;
+  last: number;
+  // Reasons by count, most first.
+  reasons: [string, number][];
+};
+
+// Repeated events (the same level, source and message) as one group each, in order of their first.
+export const logGroups = (events: readonly LogEvent[]): LogGroup[] => {
+  const groups = new Map<string, LogGroup & { why: Map<string, number> }>();
+  for (const e of events) {
+    const key = `${e.level}\u0000${e.source}\u0000${e.message}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = {
+        level: e.level,
+        source: e.source,
+        message: e.message,
+        count: 0,
+        first: e.t,
+        last: e.t,
+        reasons: [],
+        why: new Map(),
+      };
+      groups.set(key, g);
+    }
+    g.count++;
+    g.last = e.t;
+    const why = whyOf(e);
+    if (why !== undefined) g.why.set(why, (g.why.get(why) ?? 0) + 1);
+  }
+  return [...groups.values()].map(({ why, ...g }) => ({
+    ...g,
+    reasons: [...why].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  }));
+};
+
+// A group in one line: `host refused x4,940: listenBacklog 4,120, maxPendingConnections 820`.
+export const logGroupText = (g: LogGroup): string => {
+  const SHOWN = 4;
+  const reasons = g.reasons.slice(0, SHOWN).map(([r, n]) => `${r} ${count(n)}`);
+  const rest = g.reasons.slice(SHOWN).reduce((n, [, k]) => n + k, 0);
+  if (rest > 0) reasons.push(`${count(rest)} for ${g.reasons.length - SHOWN} other reasons`);
+  return `${g.message}${g.count > 1 ? ` x${count(g.count)}` : ''}${reasons.length === 0 ? '' : `: ${reasons.join(', ')}`}`;
+};
+
+// What the harness warned about or failed at, and the target's own warnings and errors; repeated
+// events once each, with how many and why.
 export const logList = (h: History): string => {
   const lines = h.events.filter(
     (e): e is LogEvent =>
       e.kind === 'log' && (e.level !== 'info' || (e.source === 'target' && e.data?.['stream'] === 'stderr')),
   );
   if (lines.length === 0) return '<p class="empty">No warning or error was logged.</p>';
+  const groups = logGroups(lines);
   const LIMIT = 200;
+  const shown = groups.slice(0, LIMIT);
   return (
+    `<p class="sub">${count(lines.length)} events${groups.length < lines.length ? `, ${count(groups.length)} kinds: repeated ones once, with how many and why` : ''}. Times are run time (seconds since the run started).</p>` +
     table(
-      ['at', 'level', 'source', 'message'],
-      lines
-        .slice(0, LIMIT)
-        .map((e) => [ms(e.t), esc(e.level), esc(e.source), `<code>${esc(e.message)}</code>`]),
-      { hot: lines.slice(0, LIMIT).map((e) => e.level === 'error') },
-    ) + (lines.length > LIMIT ? `<p class="sub">and ${lines.length - LIMIT} more in history.ndjson.</p>` : '')
+      ['first at', 'last at', 'level', 'source', 'what (how many: why)'],
+      shown.map((g) => [
+        ms(g.first),
+        g.count > 1 ? ms(g.last) : '',
+        esc(g.level),
+        esc(g.source),
+        `<code>${esc(logGroupText(g))}</code>`,
+      ]),
+      { hot: shown.map((g) => g.level === 'error') },
+    ) +
+    (groups.length > LIMIT
+      ? `<p class="sub">and ${groups.length - LIMIT} more kinds in history.ndjson.</p>`
+      : '')
   );
 };
 

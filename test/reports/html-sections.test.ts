@@ -1,0 +1,56 @@
+import t from 'tap';
+import type { LogEvent } from '../../model/history.ts';
+import { logGroups, logGroupText, logList } from '../../reports/html-sections.ts';
+import { history } from '../helpers/history.ts';
+
+const refused = (at: number, reason: string): LogEvent => ({
+  t: at,
+  kind: 'log',
+  level: 'warn',
+  source: 'target',
+  message: 'host refused',
+  data: { event: 'refused', fault: null, reason },
+});
+
+t.test('repeated events are one line with how many and why', async (t) => {
+  const events: LogEvent[] = [];
+  for (let i = 0; i < 4940; i++)
+    events.push(refused(5000 + i, i < 4120 ? 'listenBacklog' : 'maxPendingConnections'));
+  events.push({ t: 9000, kind: 'log', level: 'error', source: 'harness', message: 'the target exited' });
+  const groups = logGroups(events);
+  t.equal(groups.length, 2);
+  t.match(groups[0], { count: 4940, first: 5000, last: 9939 });
+  t.equal(logGroupText(groups[0]!), 'host refused x4,940: listenBacklog 4,120, maxPendingConnections 820');
+  t.equal(logGroupText(groups[1]!), 'the target exited', 'once, with no reason: the message alone');
+
+  const html = logList(history(...events));
+  t.match(html, /4,941 events, 2 kinds: repeated ones once, with how many and why/);
+  t.match(
+    html,
+    /<td>5\.0s<\/td><td>9\.9s<\/td><td>warn<\/td><td>target<\/td><td><code>host refused x4,940: listenBacklog 4,120, maxPendingConnections 820<\/code>/,
+  );
+  t.notMatch(html, /more in history\.ndjson/);
+});
+
+t.test('a reason is the event data’s reason, else its fault or code; many are cut short', async (t) => {
+  const notFound: LogEvent = {
+    t: 1,
+    kind: 'log',
+    level: 'warn',
+    source: 'target',
+    message: 'host refused',
+    data: { fault: 'EndpointNotFound', reason: '' },
+  };
+  const events = [notFound, notFound, ...['a', 'b', 'c', 'd', 'e', 'f'].map((r, i) => refused(2 + i, r))];
+  t.equal(
+    logGroupText(logGroups(events)[0]!),
+    'host refused x8: EndpointNotFound 2, a 1, b 1, c 1, 3 for 3 other reasons',
+  );
+});
+
+t.test('info lines stay out; nothing logged says so', async (t) => {
+  t.match(
+    logList(history({ t: 1, kind: 'log', level: 'info', source: 'harness', message: 'x' })),
+    /No warning or error was logged/,
+  );
+});
