@@ -3,7 +3,10 @@
 
 import type { History, LogEvent, ProcessSample } from '../model/history.ts';
 import { outcomeOf, type RunResult } from '../model/result.ts';
+import type { FaultRecord } from '../model/fault-records.ts';
+import { genericFaultView } from '../model/fault-view.ts';
 import { timeline } from '../model/timeline.ts';
+import type { ViewTable } from '../model/verdict.ts';
 import { expectText, OUTCOME_WORDS } from './console.ts';
 import { loadFigures, targetSamples } from './figures.ts';
 import { esc, latencyMs, ms, pct, states, table } from './html-text.ts';
@@ -87,28 +90,47 @@ export const loadsTable = (h: History): string => {
   );
 };
 
-// Every fault with its journal: intent, inject, heal, and what it noted or failed at.
-export const faultsTable = (h: History): string => {
-  const records = timeline(h).faultRecords;
+// A small table of a fault's view.
+const viewTable = (t: ViewTable): string =>
+  (t.caption === undefined ? '' : `<p class="sub">${esc(t.caption)}</p>`) +
+  table(
+    t.columns,
+    t.rows.map((row) => row.map((c) => (typeof c === 'string' ? esc(c) : `<b>${esc(c.text)}</b>`))),
+    { cls: 'small', ...(t.hot === undefined ? {} : { hot: t.hot }) },
+  );
+
+// Every fault: when the suite scheduled it (its `at`, from the start of load) on the run clock, when it
+// was issued, took effect and healed, and what it did in sentences and small tables (its plug-in's
+// account, carried in the RunResult; the generic one for a fault missing there).
+export const faultsTable = (r: RunResult): string => {
+  const tl = timeline(r.history);
+  const records = tl.faultRecords;
   if (records.length === 0) return '<p class="empty">The suite injects no fault.</p>';
-  return table(
-    ['fault', 'id', 'journaled', 'took effect', 'healed', 'notes and errors'],
-    records.map((f) => {
-      const notes = [
-        ...f.notes.map((n) => JSON.stringify(n)),
-        ...f.errors.map((e) => `ERROR ${JSON.stringify(e.detail)}`),
-      ];
-      return [
-        esc(f.label),
-        esc(f.id),
-        ms(f.intentAt),
-        ms(f.injectedAt),
-        ms(f.healedAt),
-        notes.length === 0 ? '' : `<code>${esc(notes.join('; '))}</code>`,
-      ];
-    }),
-    // A fault that failed or never healed is worth a look.
-    { hot: records.map((f) => f.errors.length > 0 || f.healedAt === undefined) },
+  const loadFrom = tl.load?.from;
+  const scheduled = (f: FaultRecord): string => {
+    const at = f.spec?.['at'];
+    if (typeof at !== 'number') return '-';
+    return loadFrom === undefined ? `at: ${ms(at)}` : `at: ${ms(at)} = ${ms(loadFrom + at)}`;
+  };
+  return (
+    `<p class="sub">Times are run time (seconds since the run started), as on the charts; a fault's <code>at:</code> counts from the start of load${loadFrom === undefined ? '' : `, which began at ${ms(loadFrom)}`}.</p>` +
+    table(
+      ['fault', 'scheduled', 'issued', 'took effect', 'healed', 'what it did'],
+      records.map((f) => {
+        const view = r.faults?.[f.id] ?? genericFaultView(f);
+        return [
+          `${esc(f.label)}<br><span class="sub">${esc(f.id)}</span>`,
+          esc(scheduled(f)),
+          ms(f.intentAt),
+          ms(f.injectedAt),
+          ms(f.healedAt),
+          view.sentences.map((x) => `<p class="said">${esc(x)}</p>`).join('') +
+            view.tables.map(viewTable).join(''),
+        ];
+      }),
+      // A fault that failed or never healed is worth a look.
+      { hot: records.map((f) => f.errors.length > 0 || f.healedAt === undefined) },
+    )
   );
 };
 

@@ -74,7 +74,7 @@ ${outcomeHeader(r)}
 ${section('verdicts', 'Verdicts', verdictCards(r))}
 ${section('timeline', 'Timeline', `${timelineKey(r)}<div id="charts"></div><noscript><p class="warn">The charts need JavaScript.</p></noscript>`)}
 ${section('loads', 'Loads', loadsTable(r.history))}
-${section('faults', 'Faults', faultsTable(r.history))}
+${section('faults', 'Faults', faultsTable(r))}
 ${section('processes', 'Target processes', processesTable(r.history))}
 ${section('log', 'Warnings and errors', logList(r.history))}
 ${section('suite', 'The suite as run', suiteSection(r, `uPlot ${a.uplotVersion}`))}

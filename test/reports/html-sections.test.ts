@@ -1,7 +1,8 @@
 import t from 'tap';
 import type { LogEvent } from '../../model/history.ts';
-import { logGroups, logGroupText, logList } from '../../reports/html-sections.ts';
+import { faultsTable, logGroups, logGroupText, logList } from '../../reports/html-sections.ts';
 import { history } from '../helpers/history.ts';
+import { handMadeRun } from './fixtures.ts';
 
 const refused = (at: number, reason: string): LogEvent => ({
   t: at,
@@ -52,5 +53,56 @@ t.test('info lines stay out; nothing logged says so', async (t) => {
   t.match(
     logList(history({ t: 1, kind: 'log', level: 'info', source: 'harness', message: 'x' })),
     /No warning or error was logged/,
+  );
+});
+
+t.test('faults read as sentences and tables on the run clock, with the suite’s at beside it', async (t) => {
+  const r = handMadeRun(true);
+  // The recycle as the run would journal it: issued at 2.0s (its at: 1s after load began at 1.0s).
+  r.history.events.push({
+    t: 1990,
+    kind: 'fault',
+    type: 'intent',
+    id: 'recycle#0',
+    fault: 'recycle',
+    label: 'overlapped recycle of /orders',
+    detail: { spec: { kind: 'recycle', at: 1000, mode: 'overlapped', path: '/orders' } },
+  });
+  r.history.events.sort((a, b) => a.t - b.t);
+  r.faults = {
+    'recycle#0': {
+      sentences: ['Recycled /orders (overlapped): worker pid 200 replaced by pid 300, at 2.0s.'],
+      tables: [
+        { caption: 'processes', columns: ['pid', 'role'], rows: [['300', { text: 'worker', strong: true }]] },
+      ],
+    },
+  };
+  const html = faultsTable(r);
+  t.match(
+    html,
+    /Times are run time \(seconds since the run started\), as on the charts; a fault's <code>at:<\/code> counts from the start of load, which began at 1\.0s\./,
+  );
+  t.match(html, /<td>at: 1\.0s = 2\.0s<\/td><td>2\.0s<\/td><td>2\.0s<\/td><td>2\.2s<\/td>/);
+  t.match(
+    html,
+    /<p class="said">Recycled \/orders \(overlapped\): worker pid 200 replaced by pid 300, at 2\.0s\.<\/p>/,
+  );
+  t.match(html, /<table class="small">.*<td><b>worker<\/b><\/td>/);
+  t.notMatch(html, /[{]"/, 'no raw JSON');
+
+  delete r.faults;
+  r.history.events.push({
+    t: 2100,
+    kind: 'fault',
+    type: 'note',
+    id: 'recycle#0',
+    fault: 'recycle',
+    label: 'x',
+    detail: { refusedDuring: {} },
+  });
+  t.match(
+    faultsTable(r),
+    /<p class="said">Refused during: none\.<\/p>/,
+    'without an account, the notes in generic words',
   );
 });
