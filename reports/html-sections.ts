@@ -26,8 +26,14 @@ export const outcomeHeader = (r: RunResult): string => {
     ...(r.invalid === undefined ? [] : [`The run is invalid: ${r.invalid.message}`]),
     ...(r.outcome === 'met' ? [] : r.judgement.reasons),
   ];
+  // A reproduction that met its expectation: its checks failed, as it set out to show.
+  const reproduced = r.outcome === 'met' && r.expect !== 'pass';
+  const expectedFails = r.expect === 'pass' ? [] : r.expect.fail;
   return (
-    `<header class="outcome ${r.outcome}"><h1>${esc(r.suite)} <span class="result">${esc(OUTCOME_WORDS[r.outcome])}</span></h1>` +
+    `<header class="outcome ${reproduced ? 'reproduced' : r.outcome}"><h1>${esc(r.suite)} <span class="result">${esc(reproduced ? 'reproduced as expected' : OUTCOME_WORDS[r.outcome])}</span></h1>` +
+    (reproduced
+      ? `<p class="expected-line">reproduced as expected: these checks failed as the suite expects: <b>${esc(expectedFails.join(', '))}</b></p>`
+      : '') +
     `<p>${esc(expectText(r))} · seed ${esc(r.seed)} · exit code ${esc(r.exitCode)} · started ${esc(r.history.meta.startedAt)} · ${ms(r.durationMs)} · ${esc(target)}</p>` +
     (reasons.length === 0
       ? ''
@@ -176,7 +182,7 @@ export const processesTable = (h: History): string => {
       'role',
       'command',
       'parent',
-      'seen',
+      'seen (run time)',
       'first fds',
       'peak fds',
       'last fds',

@@ -175,7 +175,12 @@
         y: spec.log ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.08 : 1] },
       },
       axes: [
-        { values: (u, vals) => vals.map((v) => `${v}s`) },
+        {
+          values: (u, vals) => vals.map((v) => `${v}s`),
+          label: 'run time',
+          labelSize: 16,
+          labelFont: '11px system-ui, sans-serif',
+        },
         { label: spec.unit, size: 56, labelSize: 18 },
       ],
       series: [
