@@ -74,7 +74,10 @@ export type FaultEvent = {
 export type ProcessSample = {
   pid: number;
   ppid: number;
+  // The kernel's short name (a Node process's is its main thread's: MainThread).
   comm: string;
+  // Its command line (/proc/PID/cmdline), in the first reading that sees the process only.
+  cmd?: string;
   // What the process is to the target: root, or a worker of a path (from the host), or child.
   role: string;
   fds: { socket: number; pipe: number; file: number; other: number; total: number };
