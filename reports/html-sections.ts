@@ -152,6 +152,8 @@ export const processesTable = (h: History): string => {
       lastP: ProcessSample;
       peak: number;
       closeWait: number;
+      // Its command line, from the reading that first saw it (older histories have only comm).
+      cmd?: string;
     }
   >();
   for (const s of samples) {
@@ -165,10 +167,12 @@ export const processesTable = (h: History): string => {
           lastP: p,
           peak: p.fds.total,
           closeWait: p.tcp['CLOSE_WAIT'] ?? 0,
+          ...(p.cmd === undefined ? {} : { cmd: p.cmd }),
         });
       } else {
         x.last = s.t;
         x.lastP = p;
+        x.cmd ??= p.cmd;
         x.peak = Math.max(x.peak, p.fds.total);
         x.closeWait = Math.max(x.closeWait, p.tcp['CLOSE_WAIT'] ?? 0);
       }
@@ -192,7 +196,7 @@ export const processesTable = (h: History): string => {
     rows.map((x) => [
       esc(x.pid),
       esc(x.lastP.role),
-      esc(x.lastP.comm),
+      x.cmd === undefined ? esc(x.lastP.comm) : `<code class="cmd">${esc(x.cmd)}</code>`,
       esc(x.lastP.ppid),
       `${ms(x.first)} to ${ms(x.last)}`,
       esc(x.firstP.fds.total),

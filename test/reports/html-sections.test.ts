@@ -1,7 +1,13 @@
 import t from 'tap';
 import type { LogEvent } from '../../model/history.ts';
-import { faultsTable, logGroups, logGroupText, logList } from '../../reports/html-sections.ts';
-import { history } from '../helpers/history.ts';
+import {
+  faultsTable,
+  logGroups,
+  logGroupText,
+  logList,
+  processesTable,
+} from '../../reports/html-sections.ts';
+import { history, proc } from '../helpers/history.ts';
 import { handMadeRun } from './fixtures.ts';
 
 const refused = (at: number, reason: string): LogEvent => ({
@@ -104,5 +110,26 @@ t.test('faults read as sentences and tables on the run clock, with the suite’s
     faultsTable(r),
     /<p class="said">Refused during: none\.<\/p>/,
     'without an account, the notes in generic words',
+  );
+});
+
+t.test('the processes table shows each process’s command line, not its thread name', async (t) => {
+  const p = (cmd?: string) => ({
+    ...proc(100, { socket: 1 }),
+    comm: 'MainThread',
+    ...(cmd === undefined ? {} : { cmd }),
+  });
+  const html = processesTable(
+    history(
+      { t: 500, kind: 'sample', source: 'target', processes: [p('node host/main.ts --port 0')] },
+      { t: 1000, kind: 'sample', source: 'target', processes: [p()] },
+    ),
+  );
+  t.match(html, /<td><code class="cmd">node host\/main\.ts --port 0<\/code><\/td>/);
+  t.notMatch(html, /MainThread/);
+  t.match(
+    processesTable(history({ t: 500, kind: 'sample', source: 'target', processes: [p()] })),
+    /<td>MainThread<\/td>/,
+    'a history from before command lines were read shows the name it has',
   );
 });
