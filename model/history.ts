@@ -28,7 +28,8 @@ export type MetaEvent = {
 export type Phase =
   'starting' | 'ready' | 'baseline' | 'load' | 'drain' | 'settle' | 'final' | 'stopping' | 'done';
 
-export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase };
+// `plannedMs`: how long the phase is meant to last (load, drain, settle), for progress and time left.
+export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase; plannedMs?: number };
 
 // How a session or call failed, in the client's words; `reply-fault` is an operation that answered
 // with a fault (the session itself was fine); `corrupt` a reply with the wrong content (an echo that is
