@@ -63,7 +63,7 @@ export const loadsTable = (h: History): string => {
         'uncorrected p99',
         'call p99',
         'time to fail p50',
-        'p99',
+        'time to fail p99',
         'none succeeded (run time)',
       ],
       loads.map((l) => {
@@ -286,7 +286,7 @@ export const logList = (h: History): string => {
   const LIMIT = 200;
   const shown = groups.slice(0, LIMIT);
   return (
-    `<p class="sub">${count(lines.length)} events${groups.length < lines.length ? `, ${count(groups.length)} kinds: repeated ones once, with how many and why` : ''}. Times are run time (seconds since the run started).</p>` +
+    `<p class="sub">${count(lines.length)} ${lines.length === 1 ? 'event' : 'events'}${groups.length < lines.length ? `, ${count(groups.length)} ${groups.length === 1 ? 'kind' : 'kinds'}: repeated ones once, with how many and why` : ''}. Times are run time (seconds since the run started).</p>` +
     table(
       ['first at', 'last at', 'level', 'source', 'what (how many: why)'],
       shown.map((g) => [
