@@ -1,12 +1,13 @@
 // The live progress display: it only listens to the History. A line naming the run (the suite, or
 // SUITE.VARIANT), then a status line (on a terminal, rewritten in place; otherwise printed every few
 // seconds and at each phase): the phase and its time left, the run,
-// sessions per second, the p99 of the sessions that succeeded (none: `-`), errors by kind, the
+// sessions per second, the p99 of the sessions that succeeded (none: `-`), errors by kind and how long
+// they took to fail, the
 // listener probe (ok, or failing for how long) and fds. Each fault as it is issued, takes effect, heals
 // or fails, and each harness warning, gets a line of its own above it.
 
 import { kindsText } from '../../model/failures.ts';
-import { human } from '../../model/format.ts';
+import { human, latencyMs } from '../../model/format.ts';
 import type { HistoryEvent, LoadSample, Phase } from '../../model/history.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 
@@ -37,6 +38,8 @@ class Status {
   // p99 of the sessions that succeeded in it; null when none did.
   p99: number | null = null;
   windowFailed: Record<string, number> = {};
+  // How long the window's failed sessions took to fail (the slowest load's median); null: none failed.
+  timeToFail: number | null = null;
   windowEnded = 0;
   totalFailed = 0;
   totalEnded = 0;
@@ -60,7 +63,9 @@ class Status {
       parts.push(
         failed === 0
           ? `errors 0 (${this.totalFailed} in all)`
-          : `errors ${pct.toFixed(0)}%: ${kindsText(this.windowFailed)} (${this.totalFailed} in all)`,
+          : `errors ${pct.toFixed(0)}%: ${kindsText(this.windowFailed)}` +
+              (this.timeToFail === null ? '' : `, failing in ${latencyMs(this.timeToFail)}`) +
+              ` (${this.totalFailed} in all)`,
       );
     }
     if (this.probe !== undefined)
@@ -92,6 +97,10 @@ class Status {
     const withSuccess = samples.filter((s) => s.latency.corrected.count > 0);
     this.p99 = withSuccess.length === 0 ? null : Math.max(...withSuccess.map((s) => s.latency.corrected.p99));
     this.windowFailed = failed;
+    const failing = samples.flatMap((s) =>
+      s.latency.failed !== undefined && s.latency.failed.count > 0 ? [s.latency.failed.p50] : [],
+    );
+    this.timeToFail = failing.length === 0 ? null : Math.max(...failing);
     this.windowEnded = ok + bad;
     this.totalFailed += bad;
     this.totalEnded += ok + bad;

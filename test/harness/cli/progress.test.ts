@@ -66,7 +66,7 @@ t.test(
     t.ok(status.startsWith('\u001b[2K'), 'the line is cleared before it is rewritten');
     t.match(
       status.slice('\u001b[2K'.length),
-      /^\[ {3}1\.0s\] load \(11\.1s left\) {2}kb\.defect {2}50\.0 sessions\/s \(48\.0 ok\) {2}ok p99 12\.\d+ms {2}errors 4%: 2 timeout \(2 in all\) {2}probe ok {2}fds 9$/,
+      /^\[ {3}1\.0s\] load \(11\.1s left\) {2}kb\.defect {2}50\.0 sessions\/s \(48\.0 ok\) {2}ok p99 12\.\d+ms {2}errors 4%: 2 timeout, failing in 12ms \(2 in all\) {2}probe ok {2}fds 9$/,
     );
     detach();
     const [first, ...rest] = s.text().replace(/\n$/, '').split('\n');
@@ -93,7 +93,7 @@ t.test(
     const status = s.text().split('\r').at(-1)!;
     t.match(
       status,
-      /ok p99 - \(none succeeded\) {2}errors 100%: 45 reset, 5 timeout \(50 in all\) {2}probe failing for 3\.2s \(reset in preamble\)/,
+      /ok p99 - \(none succeeded\) {2}errors 100%: 45 reset, 5 timeout, failing in 1\.0ms \(50 in all\) {2}probe failing for 3\.2s \(reset in preamble\)/,
     );
     t.notMatch(status, /p99 \d/, 'never a fast p99 where none succeeded');
   },
@@ -183,6 +183,10 @@ t.test('a real run: its faults, the probe going dark, time left, and no idle swe
   t.match(err, /^run wedge-program: test\/fixtures\/suites\/wedge-program\.yaml, seed 3\n/);
   t.match(err, /\] load \([\d.]+m?s left\) +wedge-program +[\d.]+ sessions\/s/);
   t.match(err, /probe failing for [\d.]+m?s \(\w+ in \w+\)/, 'the listener probe going dark');
-  t.match(err, /ok p99 - \(none succeeded\) +errors 100%: \d+ timeout/, 'the wedge as an outage, not fast');
+  t.match(
+    err,
+    /ok p99 - \(none succeeded\) +errors 100%: \d+ timeout, failing in [\d.]+m?s/,
+    'the wedge as an outage, not fast',
+  );
   t.notMatch(err, /journal sweep/, 'a sweep with nothing to heal says nothing');
 });
