@@ -53,6 +53,11 @@ class Status {
     if (this.plannedMs !== undefined)
       head += ` (${human(Math.max(0, this.phaseAt + this.plannedMs - this.now))} left)`;
     const parts = [head, this.name];
+    // Once the run stops, the last windows and the probe are history: only the totals stand.
+    if (this.phase === 'stopping' || this.phase === 'done') {
+      if (this.totalEnded > 0) parts.push(`${this.totalFailed} of ${this.totalEnded} sessions failed`);
+      return parts.join('  ');
+    }
     if (this.phase === 'load' || this.phase === 'drain' || this.totalEnded > 0) {
       parts.push(
         `${this.rate.toFixed(1)} sessions/s (${this.okRate.toFixed(1)} ok)`,

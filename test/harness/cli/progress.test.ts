@@ -189,4 +189,5 @@ t.test('a real run: its faults, the probe going dark, time left, and no idle swe
     'the wedge as an outage, not fast',
   );
   t.notMatch(err, /journal sweep/, 'a sweep with nothing to heal says nothing');
+  t.match(err, /\] done {2}wedge-program {2}\d+ of \d+ sessions failed$/, 'at the end, the totals alone');
 });
