@@ -1,10 +1,9 @@
 // The live progress display: it only listens to the History. A line naming the run (the suite, or
 // SUITE.VARIANT), then a status line (on a terminal, rewritten in place; otherwise printed every few
-// seconds and at each phase): the phase and its time left, the run,
-// sessions per second, the p99 of the sessions that succeeded (none: `-`), errors by kind and how long
-// they took to fail, the
-// listener probe (ok, or failing for how long) and fds. Each fault as it is issued, takes effect, heals
-// or fails, and each harness warning, gets a line of its own above it.
+// seconds and at each phase): the phase and its time left, the run, sessions per second, the p99 of
+// the sessions that succeeded (none: `-`), the listener probe (ok, or failing for how long), errors by
+// kind with how long they took to fail, and fds. Each fault as it is issued, takes effect, heals or
+// fails, and each harness warning, gets a line of its own above it.
 
 import { kindsText } from '../../model/failures.ts';
 import { human, latencyMs } from '../../model/format.ts';
@@ -48,40 +47,59 @@ class Status {
   probe: { ok: boolean; failingSince?: number; how?: string } | undefined;
   faults = new Map<string, string>();
 
-  line(): string {
+  // The status line; within `width` characters when given (a terminal's), leaving out first what is
+  // said elsewhere (the faults have lines of their own, the run is named above), then fds.
+  line(width?: number): string {
     let head = `${stamp(this.now)} ${this.phase}`;
     if (this.plannedMs !== undefined)
       head += ` (${human(Math.max(0, this.phaseAt + this.plannedMs - this.now))} left)`;
-    const parts = [head, this.name];
+    const parts: { text: string; drop?: number }[] = [{ text: head }, { text: this.name, drop: 2 }];
     // Once the run stops, the last windows and the probe are history: only the totals stand.
     if (this.phase === 'stopping' || this.phase === 'done') {
-      if (this.totalEnded > 0) parts.push(`${this.totalFailed} of ${this.totalEnded} sessions failed`);
-      return parts.join('  ');
+      if (this.totalEnded > 0)
+        parts.push({ text: `${this.totalFailed} of ${this.totalEnded} sessions failed` });
+    } else {
+      const loading = this.phase === 'load' || this.phase === 'drain' || this.totalEnded > 0;
+      if (loading)
+        parts.push({
+          // A window where sessions ended and none succeeded has no latency: never a fast p99.
+          text:
+            `${this.rate.toFixed(1)} sessions/s ` +
+            (this.p99 !== null
+              ? `(${this.okRate.toFixed(1)} ok, p99 ${latencyMs(this.p99)})`
+              : this.windowEnded > 0
+                ? '(none ok: no latency)'
+                : '(none ended)'),
+        });
+      if (this.probe !== undefined)
+        parts.push({
+          text: this.probe.ok
+            ? 'probe ok'
+            : `probe failing for ${human(this.now - (this.probe.failingSince ?? this.now))}${this.probe.how === undefined ? '' : ` (${this.probe.how})`}`,
+        });
+      if (loading) parts.push({ text: this.errorsText() });
+      if (this.fds !== undefined) parts.push({ text: `fds ${this.fds}`, drop: 3 });
+      if (this.faults.size > 0)
+        parts.push({ text: `faults: ${[...this.faults.values()].join(', ')}`, drop: 1 });
     }
-    if (this.phase === 'load' || this.phase === 'drain' || this.totalEnded > 0) {
-      parts.push(
-        `${this.rate.toFixed(1)} sessions/s (${this.okRate.toFixed(1)} ok)`,
-        `ok p99 ${this.p99 === null ? (this.windowEnded > 0 ? '- (none succeeded)' : '-') : `${this.p99.toFixed(1)}ms`}`,
-      );
-      const failed = Object.values(this.windowFailed).reduce((a, b) => a + b, 0);
-      const pct = this.windowEnded === 0 ? 0 : (failed / this.windowEnded) * 100;
-      parts.push(
-        failed === 0
-          ? `errors 0 (${this.totalFailed} in all)`
-          : `errors ${pct.toFixed(0)}%: ${kindsText(this.windowFailed)}` +
-              (this.timeToFail === null ? '' : `, failing in ${latencyMs(this.timeToFail)}`) +
-              ` (${this.totalFailed} in all)`,
-      );
-    }
-    if (this.probe !== undefined)
-      parts.push(
-        this.probe.ok
-          ? 'probe ok'
-          : `probe failing for ${human(this.now - (this.probe.failingSince ?? this.now))}${this.probe.how === undefined ? '' : ` (${this.probe.how})`}`,
-      );
-    if (this.fds !== undefined) parts.push(`fds ${this.fds}`);
-    if (this.faults.size > 0) parts.push(`faults: ${[...this.faults.values()].join(', ')}`);
-    return parts.join('  ');
+    const join = (ps: readonly { text: string }[]) => ps.map((p) => p.text).join('  ');
+    let shown = parts;
+    for (let rank = 1; width !== undefined && join(shown).length > width && rank <= 3; rank++)
+      shown = shown.filter((p) => p.drop !== rank);
+    const text = join(shown);
+    return width !== undefined && text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+  }
+
+  // The last window's errors by kind and how long they took to fail, with the total so far.
+  errorsText(): string {
+    const failed = Object.values(this.windowFailed).reduce((a, b) => a + b, 0);
+    if (failed === 0) return `errors 0 (${this.totalFailed} in all)`;
+    const pct = this.windowEnded === 0 ? 0 : (failed / this.windowEnded) * 100;
+    return (
+      `errors ${pct.toFixed(0)}%: ${kindsText(this.windowFailed)}` +
+      (this.timeToFail === null ? '' : `, failing in ${latencyMs(this.timeToFail)}`) +
+      ` (${this.totalFailed} in all)`
+    );
   }
 
   // A load window's figures (every load's window of the same tick together).
@@ -115,6 +133,9 @@ class Status {
 // Shows a run's progress on `out` until the returned function is called.
 export const attachProgress = (h: HistoryWriter, out: NodeJS.WriteStream = process.stderr): (() => void) => {
   const tty = out.isTTY === true;
+  // One character short of the terminal's width, so the line never wraps (a wrapped line is not
+  // rewritten in place).
+  const width = (): number | undefined => (out.columns > 0 ? out.columns - 1 : undefined);
   const st = new Status();
   const { meta } = h.history;
   st.name = meta.suite;
@@ -124,7 +145,7 @@ export const attachProgress = (h: HistoryWriter, out: NodeJS.WriteStream = proce
 
   const show = (force = false) => {
     if (tty) {
-      out.write(`\r\u001b[2K${st.line()}`);
+      out.write(`\r\u001b[2K${st.line(width())}`);
       shown = true;
     } else if (force || st.now - lastPlain >= PLAIN_EVERY_MS) {
       lastPlain = st.now;
@@ -134,7 +155,7 @@ export const attachProgress = (h: HistoryWriter, out: NodeJS.WriteStream = proce
   // A line of its own (a fault, a warning), above the status line on a terminal.
   const say = (text: string) => {
     out.write(tty ? `\r\u001b[2K${text}\n` : `${text}\n`);
-    if (tty && shown) out.write(st.line());
+    if (tty && shown) out.write(st.line(width()));
   };
   const onEvent = (e: HistoryEvent): void => {
     if (e.t > st.now) st.now = e.t;
