@@ -11,11 +11,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { formatDuration } from '../model/duration.ts';
+import { errorSentences, type FaultView } from '../model/fault-view.ts';
 import { CLOCK_TICKS_PER_SECOND } from '../model/proc-stat.ts';
 import { list, nonNegativeInt, oneOf, positiveInt, urlPath } from '../model/fields.ts';
 import { FaultError, faultDuration, faultFields, percent, sleep } from './common.ts';
 import { cpuTicksOf, identify, type ProcessId, signalIfSame, stateOf, waitFor } from './processes.ts';
 import { FaultErrorCode } from './errors.ts';
+import { plural, whenText } from './present.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const BUSY = fileURLToPath(new URL('./busy-process.ts', import.meta.url));
@@ -283,5 +285,57 @@ export const cpuSpike = {
     for (const p of a.processes)
       if (await signalIfSame(p, 'SIGKILL')) done.push(`killed busy process ${p.pid}, left running`);
     return done;
+  },
+  present: (r): FaultView => {
+    const note = (k: string) => r.notes.find((n) => k in n)?.[k];
+    const sentences: string[] = [];
+    const tables: FaultView['tables'] = [];
+    const load = note('load');
+    const started = note('started');
+    if (Array.isArray(started)) {
+      const pinned = note('pinnedTo');
+      sentences.push(
+        `Started ${plural(started.length, 'busy process', 'busy processes')} (pid ${started.join(', ')}) at ${String(load)}% each` +
+          (Array.isArray(pinned) ? `, pinned to CPU ${pinned.join(',')}` : '') +
+          `, ${whenText(r)}.`,
+      );
+    } else if (note('path') !== undefined) {
+      sentences.push(
+        `The worker of ${String(note('path'))} (pid ${String(note('worker'))}) burned ${String(load)}% of its event loop, ${whenText(r)}.`,
+      );
+    }
+    const achieved = note('achieved') as
+      | (
+          { pid: number; measured: false } | { pid: number; cpuPercent: number; cpuMs: number; ended: string }
+        )[]
+      | undefined;
+    if (achieved !== undefined) {
+      const busy = note('machineBusyPercent');
+      sentences.push(
+        (typeof busy === 'number'
+          ? `The machine's ${String(note('cpus'))} CPUs were ${busy}% busy meanwhile`
+          : 'The machine was not measured') +
+          (Number(note('leftRunning') ?? 0) === 0
+            ? '; every busy process ended.'
+            : `; ${String(note('leftRunning'))} left running.`),
+      );
+      tables.push({
+        caption: 'each busy process',
+        columns: ['pid', 'CPU', 'CPU time', 'ended'],
+        rows: achieved.map((a) =>
+          'cpuPercent' in a
+            ? [String(a.pid), `${a.cpuPercent}%`, `${a.cpuMs}ms`, a.ended]
+            : [String(a.pid), 'not measured', '-', '-'],
+        ),
+      });
+    } else if (note('cpuPercent') !== undefined || note('gone') !== undefined) {
+      const cpu = r.notes.findLast((n) => 'cpuPercent' in n)?.['cpuPercent'];
+      sentences.push(
+        typeof cpu === 'number'
+          ? `The worker used ${cpu}% of a CPU while it burned.`
+          : 'The worker was gone by the heal.',
+      );
+    }
+    return { sentences: [...sentences, ...errorSentences(r)], tables };
   },
 } satisfies Fault<typeof schema, Active>;

@@ -5,6 +5,8 @@
 
 import * as z from 'zod';
 import { formatDuration } from '../model/duration.ts';
+import { errorSentences, type FaultView } from '../model/fault-view.ts';
+import { human } from '../model/format.ts';
 import { bool, duration, oneOf } from '../model/fields.ts';
 import { FaultError, faultFields, LISTEN_WITHIN_MS, restartListening, SIGNALS, sleep } from './common.ts';
 import { signalIfSame, stateOf, waitFor } from './processes.ts';
@@ -18,6 +20,7 @@ import {
   selectOf,
 } from './select.ts';
 import { FaultErrorCode } from './errors.ts';
+import { nextIssued, plural, refusedAfter, whenText } from './present.ts';
 import type { Fault } from './types.ts';
 
 const schema = z
@@ -120,4 +123,33 @@ export const kill = {
   },
   // A kill is over once it is done; a restart already happened.
   heal: () => Promise.resolve(),
+  present: (r, h): FaultView => {
+    const sentences: string[] = [];
+    const note = (k: string) => r.notes.find((n) => k in n)?.[k];
+    const killed = (note('killed') ?? []) as Killed[];
+    const signal = (note('signal') ?? r.spec?.['signal'] ?? 'SIGKILL') as string;
+    const who = killed.map((k) => `${k.role} pid ${k.pid}${k.gone ? '' : ' (still there 5s later)'}`);
+    if (killed.length > 0)
+      sentences.push(
+        `Sent ${signal} to ${plural(killed.length, 'process', 'processes')}, ${whenText(r)}: ${who.join(', ')}.`,
+      );
+    const restarted = note('restarted');
+    if (Array.isArray(restarted)) {
+      for (const x of restarted as { path?: string; pid: number }[])
+        sentences.push(`Restarted ${x.path ?? 'it'}: new pid ${x.pid}.`);
+    } else if (typeof restarted === 'object' && restarted !== null) {
+      const x = restarted as { oldPid: number; newPid: number; downMs: number };
+      const exit = note('exit') as { code: number | null; signal: string | null } | undefined;
+      const listening = note('listening') as false | { afterStartMs: number } | undefined;
+      sentences.push(
+        `The program (pid ${x.oldPid}) ${exit === undefined ? 'stopped' : exit.signal !== null ? `died of ${exit.signal}` : `exited with code ${String(exit.code)}`}; ` +
+          `it was started again (pid ${x.newPid}) ${human(x.downMs)} later, and ` +
+          (listening === false || listening === undefined
+            ? 'did not listen again.'
+            : `listened ${human(listening.afterStartMs)} after its start.`),
+      );
+    }
+    if (r.injectedAt !== undefined) sentences.push(...refusedAfter(h, r.injectedAt, nextIssued(h, r)));
+    return { sentences: [...sentences, ...errorSentences(r)], tables: [] };
+  },
 } satisfies Fault<typeof schema, Active>;

@@ -4,6 +4,8 @@
 
 import * as z from 'zod';
 import { formatDuration } from '../model/duration.ts';
+import { errorSentences, type FaultView } from '../model/fault-view.ts';
+import { human } from '../model/format.ts';
 import { positiveDuration, record } from '../model/fields.ts';
 import { faultDuration, faultFields } from './common.ts';
 import { signalIfSame, stateOf, waitState } from './processes.ts';
@@ -15,6 +17,7 @@ import {
   selectionFields,
   selectionTargetProblems,
 } from './select.ts';
+import { plural, whenText } from './present.ts';
 import type { Fault } from './types.ts';
 
 const schema = z
@@ -120,5 +123,50 @@ export const pause = {
       if (await signalIfSame(p, 'SIGCONT')) done.push(`continued pid ${p.pid} (${p.role}), left stopped`);
     }
     return done;
+  },
+  present: (r): FaultView => {
+    type Seen = { pid: number; role: string; state: string };
+    const note = (k: string) => r.notes.find((n) => k in n)?.[k];
+    const paused = (note('paused') ?? []) as Seen[];
+    const resumed = (note('resumed') ?? []) as Seen[];
+    const sentences: string[] = [];
+    if (paused.length > 0) {
+      const stopped = paused.filter((p) => p.state === 'T').length;
+      sentences.push(
+        `Stopped ${plural(paused.length, 'process', 'processes')} with SIGSTOP, ${whenText(r)}` +
+          (stopped === paused.length ? '.' : `; ${stopped} of them were seen stopped.`),
+      );
+    }
+    const pausedMs = note('pausedMs');
+    if (typeof pausedMs === 'number') {
+      const still = Number(note('stillStopped') ?? 0);
+      const switches = note('cycleSwitches');
+      sentences.push(
+        `Continued them with SIGCONT after ${human(pausedMs)}` +
+          (typeof switches === 'number' ? `, having switched ${switches} times in its duty cycle` : '') +
+          (still === 0
+            ? '; none was left stopped.'
+            : `; ${plural(still, 'process was', 'processes were')} still stopped.`),
+      );
+    }
+    const rows = paused.map((p) => [
+      String(p.pid),
+      p.role,
+      p.state === 'T' ? 'stopped' : p.state,
+      resumed.find((x) => x.pid === p.pid)?.state ?? '-',
+    ]);
+    return {
+      sentences: [...sentences, ...errorSentences(r)],
+      tables:
+        rows.length === 0
+          ? []
+          : [
+              {
+                columns: ['pid', 'role', 'after SIGSTOP', 'after SIGCONT'],
+                rows,
+                hot: rows.map((x) => x[3] === 'T'),
+              },
+            ],
+    };
   },
 } satisfies Fault<typeof schema, Active>;

@@ -4,8 +4,11 @@
 // Measured: the new worker's pid and the sessions the listener refused while it recycled.
 
 import * as z from 'zod';
+import { errorSentences, type FaultView } from '../model/fault-view.ts';
 import { list, oneOf, text, urlPath } from '../model/fields.ts';
+import { human } from '../model/format.ts';
 import { faultFields, restartListening, SIGNALS } from './common.ts';
+import { hostEvents, nextIssued, plural, refusedAfter, whenText } from './present.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const schema = z
@@ -98,4 +101,70 @@ export const recycle = {
   },
   // A recycle is over once it is done; there is nothing to undo.
   heal: () => Promise.resolve(),
+  present: (r, h): FaultView => {
+    const sentences: string[] = [];
+    const note = (k: string) => r.notes.find((n) => k in n)?.[k];
+    const recycled = note('recycled') as
+      { path: string; mode: string; oldPid: number | null; newPid: number }[] | undefined;
+    for (const x of recycled ?? [])
+      sentences.push(
+        `Recycled ${x.path} (${x.mode}): worker pid ${x.oldPid ?? '(none)'} replaced by pid ${x.newPid}, ${whenText(r)}.`,
+      );
+    const refusedDuring = note('refusedDuring') as Record<string, number> | undefined;
+    if (refusedDuring !== undefined) {
+      const kinds = Object.entries(refusedDuring).filter(([, n]) => n > 0);
+      const total = kinds.reduce((n, [, k]) => n + k, 0);
+      sentences.push(
+        total === 0
+          ? 'No connection was refused while it recycled.'
+          : `While it recycled the host refused ${plural(total, 'connection')} (${kinds.map(([k, n]) => `${k} ${n}`).join(', ')}).`,
+      );
+    }
+    const spec = r.spec ?? {};
+    if (recycled === undefined) {
+      const exitCode = note('exitCode') as number | undefined;
+      const newPid = note('newPid') as number | undefined;
+      if (typeof spec['signal'] === 'string')
+        sentences.push(`Sent ${spec['signal']} to the program, ${whenText(r)}.`);
+      else if (exitCode !== undefined)
+        sentences.push(
+          `Ran ${valueOf(spec['command'])}, which exited with code ${String(exitCode)}, ${whenText(r)}.`,
+        );
+      else if (newPid !== undefined) {
+        const after = note('listeningAfterMs');
+        sentences.push(
+          `Stopped the program (pid ${String(note('oldPid'))}) and started it again (pid ${String(newPid)}), ${whenText(r)}; ` +
+            (typeof after === 'number'
+              ? `it listened again ${human(after)} after it stopped.`
+              : 'it did not listen again.'),
+        );
+      }
+    }
+    const before = note('pidsBefore') as number[] | undefined;
+    const after = note('pidsAfter') as number[] | undefined;
+    if (before !== undefined && after !== undefined) {
+      const added = after.filter((p) => !before.includes(p));
+      const gone = before.filter((p) => !after.includes(p));
+      sentences.push(
+        `Target processes ${before.join(', ')} before, ${after.join(', ')} after` +
+          (added.length === 0 && gone.length === 0
+            ? ' (the same).'
+            : ` (${[...(added.length === 0 ? [] : [`new ${added.join(', ')}`]), ...(gone.length === 0 ? [] : [`gone ${gone.join(', ')}`])].join('; ')}).`),
+      );
+    }
+    if (r.injectedAt !== undefined) {
+      const until = nextIssued(h, r);
+      for (const x of recycled ?? []) {
+        const exit = hostEvents(h, 'worker-exit', r.intentAt ?? r.injectedAt, until).find(
+          (e) => e.data['pid'] === x.oldPid,
+        );
+        if (exit !== undefined)
+          sentences.push(`The old worker (pid ${String(x.oldPid)}) exited at ${human(exit.t)}.`);
+      }
+      sentences.push(...refusedAfter(h, r.injectedAt, until));
+    }
+    return { sentences: [...sentences, ...errorSentences(r)], tables: [] };
+  },
 } satisfies Fault<typeof schema, Active>;
+
+const valueOf = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : String(v));

@@ -2,7 +2,9 @@
 // A fault never imports the run loop: it receives a FaultContext.
 
 import type * as z from 'zod';
-import type { TargetKind } from '../model/history.ts';
+import type { FaultRecord } from '../model/fault-records.ts';
+import type { FaultView } from '../model/fault-view.ts';
+import type { History, TargetKind } from '../model/history.ts';
 import type { Plugin } from '../model/plugin.ts';
 import type { NetworkProxy } from './network/types.ts';
 
@@ -89,6 +91,9 @@ export type Fault<S extends z.ZodObject = z.ZodObject, Active = unknown> = Plugi
   // outlives the harness and its target, and only processes whose identity (pid and start time) still
   // matches. Resolves with what it did, one line each (empty: nothing to heal).
   recover?(active: Active): Promise<string[]>;
+  // How its record (notes and errors) reads in a report: sentences and small tables, computed when the
+  // run is judged (the history gives what happened around it). Without it: each note's fields in words.
+  present?(record: FaultRecord, history: History): FaultView;
 };
 
 // A fault of any kind, as a registry holds it.

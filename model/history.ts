@@ -29,7 +29,8 @@ export type MetaEvent = {
 export type Phase =
   'starting' | 'ready' | 'baseline' | 'load' | 'drain' | 'settle' | 'final' | 'stopping' | 'done';
 
-export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase };
+// `plannedMs`: how long the phase is meant to last (load, drain, settle), for progress and time left.
+export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase; plannedMs?: number };
 
 // How a session or call failed, in the client's words; `reply-fault` is an operation that answered
 // with a fault (the session itself was fine); `corrupt` a reply with the wrong content (an echo that is
@@ -79,7 +80,10 @@ export type FaultEvent = {
 export type ProcessSample = {
   pid: number;
   ppid: number;
+  // The kernel's short name (a Node process's is its main thread's: MainThread).
   comm: string;
+  // Its command line (/proc/PID/cmdline), in the first reading that sees the process only.
+  cmd?: string;
   // What the process is to the target: root, or a worker of a path (from the host), or child.
   role: string;
   fds: { socket: number; pipe: number; file: number; other: number; total: number };

@@ -1,6 +1,7 @@
 // What a finished (or aborted) run leaves for reports: its verdicts, its judgement and why it ended.
 
 import type { Judgement } from './expect.ts';
+import type { FaultView } from './fault-view.ts';
 import type { History, OutcomeEvent, ReadyEvent, TargetKind } from './history.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -38,6 +39,9 @@ export type RunResult = {
   invalid?: Invalid;
   judgement: Judgement;
   verdicts: Verdict[];
+  // How each fault reads (sentences and tables from its plug-in), by fault id; reports fall back to
+  // the generic view for a fault missing here.
+  faults?: Record<string, FaultView>;
   target: { kind: TargetKind; pid?: number; host?: string; port?: number };
   durationMs: number;
   history: History;

@@ -19,7 +19,7 @@ export type CompareDocument = {
 
 const SECTION: Record<CompareRow['section'], string> = {
   checks: 'checks',
-  latency: 'session latency, corrected',
+  latency: 'session latency of successes, corrected',
   errors: 'errors',
   fds: 'file descriptors',
   probes: 'listener',
@@ -27,7 +27,7 @@ const SECTION: Record<CompareRow['section'], string> = {
 
 const verdictText = (r: CompareRow): string => {
   if (r.better === 'n/a') return r.note ?? '';
-  if (r.better === 'same') return 'same';
+  if (r.better === 'same') return r.note === undefined ? 'same' : `same: ${r.note}`;
   if (r.better === 'b') return 'B better';
   return r.gated ? 'B WORSE (regression)' : 'B worse (not gated)';
 };
@@ -35,7 +35,7 @@ const verdictText = (r: CompareRow): string => {
 const label = (r: CompareRow): string => {
   if (r.section === 'checks') return r.subject;
   if (r.section === 'latency') return `${r.subject} ${r.metric}`;
-  if (r.section === 'errors') return `${r.subject} error rate`;
+  if (r.section === 'errors') return r.metric === 'error rate' ? `${r.subject} error rate` : `  ${r.metric}`;
   if (r.section === 'fds') return `${r.subject}: ${r.metric}`;
   return r.metric;
 };

@@ -1,5 +1,7 @@
 // Two runs side by side, for baseline-versus-candidate gates: check statuses, latency percentiles,
-// error rates, fds per process role and the listener's longest gap, each saying which run is better.
+// error rates (with their kinds and time to fail), fds per process role and the listener's longest
+// gap, each saying which run is better. Latency is of sessions that succeeded, so a run that failed
+// more is never called faster on it: its few successes are not a sample of the same service.
 // A row "regresses" when B is worse than A beyond the row's noise allowance and the row gates. Runs
 // are short and machines busy, so latency percentiles and error rates are compared with their
 // sampling uncertainty (how far a percentile or a rate could move with as many sessions as the run
@@ -155,11 +157,25 @@ const checkRows = (a: Report, b: Report): CompareRow[] => {
   });
 };
 
-const latencyRows = (a: CompareSide, b: CompareSide, o: CompareOptions): CompareRow[] => {
+// Which run failed more than the session counts can explain, per load (undefined: neither).
+type MoreFailures = ReadonlyMap<string, 'a' | 'b'>;
+
+const latencyRows = (
+  a: CompareSide,
+  b: CompareSide,
+  o: CompareOptions,
+  moreFailures: MoreFailures,
+): CompareRow[] => {
   const names = [...new Set([...a.report.loads, ...b.report.loads].map((l) => l.name))];
   return names.flatMap((name) => {
-    const la = a.report.loads.find((l) => l.name === name)?.latencyMs.corrected;
-    const lb = b.report.loads.find((l) => l.name === name)?.latencyMs.corrected;
+    const loadA = a.report.loads.find((l) => l.name === name);
+    const loadB = b.report.loads.find((l) => l.name === name);
+    const la = loadA?.latencyMs.corrected;
+    const lb = loadB?.latencyMs.corrected;
+    const worse = moreFailures.get(name);
+    // What a side without a success shows: it is no latency at all, however fast its sessions failed.
+    const none = (l: typeof loadA) =>
+      l === undefined ? '-' : Object.values(l.failed).some((n) => n > 0) ? 'none succeeded' : '-';
     return (['p50', 'p90', 'p99', 'max'] as const).map((p) => {
       const va = la === undefined || la.count === 0 ? null : la[p];
       const vb = lb === undefined || lb.count === 0 ? null : lb[p];
@@ -171,18 +187,28 @@ const latencyRows = (a: CompareSide, b: CompareSide, o: CompareOptions): Compare
         if (better === 'a' && bb.low <= ba.high) better = 'same';
         if (better === 'b' && ba.low <= bb.high) better = 'same';
       }
+      let note: string | undefined;
+      if (va === null && vb !== null && loadA !== undefined) note = 'no session of A succeeded';
+      if (vb === null && va !== null && loadB !== undefined) note = 'no session of B succeeded';
+      // The run that failed more is never the faster one: its latency is of the few sessions that got
+      // through (an outage of fast resets leaves only the lucky ones). When it is also the slower one,
+      // the other is better on both counts.
+      if (worse !== undefined && better === worse) {
+        note = `${worse.toUpperCase()} is faster only in its fewer successes: not counted (see errors)`;
+        better = 'same';
+      }
       return row({
         section: 'latency',
         subject: name,
         metric: p,
         a: va,
         b: vb,
-        aText: va === null ? '-' : latencyMs(va),
-        bText: vb === null ? '-' : latencyMs(vb),
+        aText: va === null ? none(loadA) : latencyMs(va),
+        bText: vb === null ? none(loadB) : latencyMs(vb),
         better,
         // The slowest single session is one sample: shown, never gating.
         gated: p !== 'max',
-        ...onlyIn(la, lb),
+        ...(note === undefined ? onlyIn(la, lb) : { note }),
       });
     });
   });
@@ -196,9 +222,34 @@ const wilson = (bad: number, n: number): Bounds => {
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 };
 
+type LoadReport = Report['loads'][number];
+
+const badOf = (l: LoadReport): number => Object.values(l.failed).reduce((x, y) => x + y, 0) + l.dropped;
+
+// Where a load's error rate could lie (Wilson, about 95%); null when no session ended.
+const interval = (l: LoadReport | undefined): Bounds | null => {
+  if (l === undefined || l.errorRate === null) return null;
+  const bad = badOf(l);
+  return wilson(bad, l.ok + bad);
+};
+
+// Which run's rate is higher than the counts can explain: the two intervals do not overlap.
+const higher = (ia: Bounds | null, ib: Bounds | null): 'a' | 'b' | undefined =>
+  ia === null || ib === null ? undefined : ib.low > ia.high ? 'b' : ia.low > ib.high ? 'a' : undefined;
+
+// Per load, the run that failed more (for latency rows: its latency is of fewer successes).
+const moreFailuresOf = (a: Report, b: Report): MoreFailures => {
+  const out = new Map<string, 'a' | 'b'>();
+  for (const la of a.loads) {
+    const w = higher(interval(la), interval(b.loads.find((l) => l.name === la.name)));
+    if (w !== undefined) out.set(la.name, w);
+  }
+  return out;
+};
+
 const errorRows = (a: Report, b: Report): CompareRow[] => {
   const names = [...new Set([...a.loads, ...b.loads].map((l) => l.name))];
-  const text = (l: Report['loads'][number] | undefined): string => {
+  const text = (l: LoadReport | undefined): string => {
     if (l === undefined) return '-';
     const kinds = Object.entries(l.failed)
       .filter(([, n]) => n > 0)
@@ -207,12 +258,7 @@ const errorRows = (a: Report, b: Report): CompareRow[] => {
     if (l.dropped > 0) kinds.push(`${l.dropped} dropped`);
     return `${pct(l.errorRate)}${kinds.length === 0 ? '' : ` (${kinds.join(', ')})`}`;
   };
-  const interval = (l: Report['loads'][number] | undefined): Bounds | null => {
-    if (l === undefined || l.errorRate === null) return null;
-    const bad = Object.values(l.failed).reduce((x, y) => x + y, 0) + l.dropped;
-    return wilson(bad, l.ok + bad);
-  };
-  return names.map((name) => {
+  return names.flatMap((name) => {
     const la = a.loads.find((l) => l.name === name);
     const lb = b.loads.find((l) => l.name === name);
     const ra = la?.errorRate ?? null;
@@ -220,20 +266,78 @@ const errorRows = (a: Report, b: Report): CompareRow[] => {
     const ia = interval(la);
     const ib = interval(lb);
     // Better only when the two rates' intervals do not overlap.
+    const w = higher(ia, ib);
     const better: Better =
-      ia === null || ib === null ? 'n/a' : ib.low > ia.high ? 'a' : ia.low > ib.high ? 'b' : 'same';
-    return row({
-      section: 'errors',
-      subject: name,
-      metric: 'error rate',
-      a: ra,
-      b: rb,
-      aText: text(la),
-      bText: text(lb),
-      better,
-      gated: true,
-      ...onlyIn(la, lb),
+      ia === null || ib === null ? 'n/a' : w === undefined ? 'same' : w === 'a' ? 'b' : 'a';
+    const rows = [
+      row({
+        section: 'errors',
+        subject: name,
+        metric: 'error rate',
+        a: ra,
+        b: rb,
+        aText: text(la),
+        bText: text(lb),
+        better,
+        gated: true,
+        ...onlyIn(la, lb),
+      }),
+    ];
+    if (la === undefined || lb === undefined) return rows;
+    // Each way of failing, and how long failures took: shown beside the rate, not gated (the rate is).
+    const kindsOf = (l: LoadReport): Record<string, number> => ({
+      ...l.failed,
+      ...(l.dropped > 0 ? { dropped: l.dropped } : {}),
     });
+    const ka = kindsOf(la);
+    const kb = kindsOf(lb);
+    const kinds = [...new Set([...Object.keys(ka), ...Object.keys(kb)])].filter(
+      (k) => (ka[k] ?? 0) + (kb[k] ?? 0) > 0,
+    );
+    const ended = (l: LoadReport) => l.ok + badOf(l);
+    for (const k of kinds.sort()) {
+      const share = (l: LoadReport, n: number) => (ended(l) === 0 ? null : n / ended(l));
+      const na = ka[k] ?? 0;
+      const nb = kb[k] ?? 0;
+      const kindW = higher(wilson(na, Math.max(1, ended(la))), wilson(nb, Math.max(1, ended(lb))));
+      rows.push(
+        row({
+          section: 'errors',
+          subject: name,
+          metric: k,
+          a: share(la, na),
+          b: share(lb, nb),
+          aText: `${na} (${pct(share(la, na))})`,
+          bText: `${nb} (${pct(share(lb, nb))})`,
+          better: kindW === undefined ? 'same' : kindW === 'a' ? 'b' : 'a',
+          gated: false,
+        }),
+      );
+    }
+    const fa = la.latencyMs.failed;
+    const fb = lb.latencyMs.failed;
+    if (fa.count + fb.count > 0) {
+      for (const p of ['p50', 'p99'] as const) {
+        const va = fa.count === 0 ? null : fa[p];
+        const vb = fb.count === 0 ? null : fb[p];
+        rows.push(
+          row({
+            section: 'errors',
+            subject: name,
+            metric: `time to fail ${p}`,
+            a: va,
+            b: vb,
+            aText: va === null ? '-' : latencyMs(va),
+            bText: vb === null ? '-' : latencyMs(vb),
+            // How fast a session fails is neither better nor worse: it tells how it failed.
+            better: 'n/a',
+            gated: false,
+            note: 'shown, not judged',
+          }),
+        );
+      }
+    }
+    return rows;
   });
 };
 
@@ -350,7 +454,7 @@ export const compareRuns = (
   }
   const rows = [
     ...checkRows(a.report, b.report),
-    ...latencyRows(a, b, o),
+    ...latencyRows(a, b, o, moreFailuresOf(a.report, b.report)),
     ...errorRows(a.report, b.report),
     ...fdRows(a, b),
     ...probeRows(a, b),

@@ -2,6 +2,7 @@
 // totals, error rate and merged latency; each process role's fds; the listener's longest gap.
 
 import type { History, LoadSample, TargetSample } from '../model/history.ts';
+import { outages } from '../model/failures.ts';
 import { mergeWindows, percentilesMs } from '../model/latency.ts';
 import { probeGaps } from '../model/probe-gaps.ts';
 
@@ -18,7 +19,10 @@ export type LoadFigures = {
   // Failed and dropped sessions over all that ended or could not start; null when there were none.
   errorRate: number | null;
   calls: { ok: number; failed: number };
-  latencyMs: { corrected: Percentiles; uncorrected: Percentiles; call: Percentiles };
+  // Of sessions (and calls) that succeeded; `failed`: how long failed sessions took to fail.
+  latencyMs: { corrected: Percentiles; uncorrected: Percentiles; call: Percentiles; failed: Percentiles };
+  // Where none of its sessions succeeded while some failed (run times, ms).
+  noSuccess: { from: number; to: number }[];
 };
 
 // The load windows of a history, in order.
@@ -34,13 +38,14 @@ const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 // Totals, error rate and latency percentiles of each load.
 export const loadFigures = (h: History): LoadFigures[] => {
   const samples = loadSamples(h);
+  const gaps = outages(h);
   const names = [...new Set(samples.map((s) => s.load))];
   return names.map((name) => {
     const mine = samples.filter((s) => s.load === name);
     const failed: Record<string, number> = {};
     for (const s of mine) for (const [k, n] of Object.entries(s.failed)) failed[k] = (failed[k] ?? 0) + n;
-    const lat = (pick: (s: LoadSample) => LoadSample['latency']['corrected']): Percentiles => {
-      const hist = mergeWindows(mine.map(pick));
+    const lat = (pick: (s: LoadSample) => LoadSample['latency']['corrected'] | undefined): Percentiles => {
+      const hist = mergeWindows(mine.flatMap((s) => pick(s) ?? []));
       const p = percentilesMs(hist);
       hist.destroy();
       return p;
@@ -60,7 +65,9 @@ export const loadFigures = (h: History): LoadFigures[] => {
         corrected: lat((s) => s.latency.corrected),
         uncorrected: lat((s) => s.latency.uncorrected),
         call: lat((s) => s.latency.call),
+        failed: lat((s) => s.latency.failed),
       },
+      noSuccess: gaps.filter((o) => o.load === name).map(({ from, to }) => ({ from, to })),
     };
   });
 };

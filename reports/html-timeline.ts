@@ -4,6 +4,7 @@
 
 import type { ChartMark, Verdict } from '../model/verdict.ts';
 import { human, timeline } from '../model/timeline.ts';
+import { kindsOf, kindsText, outages } from '../model/failures.ts';
 import type { History, LoadSample, ProbeEvent, ProcessSample, TargetSample } from '../model/history.ts';
 import { loadSamples, probeFigures, targetSamples } from './figures.ts';
 
@@ -17,6 +18,8 @@ export type ChartSeries = {
   style: 'line' | 'points' | 'area';
   color: string;
   dash?: boolean;
+  // Line width in CSS pixels (1.5 by default).
+  width?: number;
 };
 
 // One chart of the timeline.
@@ -30,11 +33,24 @@ export type ChartSpec = {
   series: ChartSeries[];
 };
 
-// A shaded stretch: a fault window (every chart) or the listener's longest gap (the probe chart).
-export type Band = { from: number; to: number; label: string; kind: 'fault' | 'gap'; chart?: string };
+// A shaded stretch: a fault window from when it was issued (every chart), the listener's longest gap
+// (the probe chart), or where no session succeeded (an outage: the session charts).
+export type Band = {
+  from: number;
+  to: number;
+  label: string;
+  kind: 'fault' | 'gap' | 'outage';
+  chart?: string;
+};
 
-// A moment: phase changes, when the probe went dark, when a process's fds climbed, errors.
-export type Marker = { t: number; label: string; kind: 'phase' | 'dark' | 'climb' | 'error'; chart?: string };
+// A moment: phase changes, when the probe went dark, when a process's fds climbed, errors, and when an
+// instant fault (a recycle, a kill) took effect.
+export type Marker = {
+  t: number;
+  label: string;
+  kind: 'phase' | 'dark' | 'climb' | 'error' | 'effect';
+  chart?: string;
+};
 
 // Everything the page's script draws.
 export type TimelineData = { end: number; charts: ChartSpec[]; bands: Band[]; markers: Marker[] };
@@ -62,57 +78,80 @@ const MAX_PROCESS_LINES = 12;
 
 const sessionsChart = (samples: readonly LoadSample[]): ChartSpec => {
   const names = [...new Set(samples.map((s) => s.load))];
+  // Each way of failing has its own dashed line, in the same colour for every load.
+  const kinds = Object.keys(kindsOf(samples)).sort();
   const series = names.flatMap((name, i): ChartSeries[] => {
     const mine = samples.filter((s) => s.load === name);
     const t = mine.map((s) => sec(s.t - s.windowMs / 2));
     const per = (n: number, windowMs: number) => round(n / (windowMs / 1000));
+    const prefix = names.length === 1 ? '' : `${name} `;
     return [
       {
-        label: `${name} ok/s`,
+        label: `${prefix}ok/s`,
         t,
         v: mine.map((s) => per(s.ok, s.windowMs)),
         style: 'line',
         color: colour(i),
       },
-      {
-        label: `${name} errors/s`,
+      ...kinds.map((kind, k): ChartSeries => ({
+        label: `${prefix}${kind}/s`,
         t,
-        v: mine.map((s) => per(Object.values(s.failed).reduce((a, b) => a + b, 0) + s.dropped, s.windowMs)),
+        v: mine.map((s) => per(kind === 'dropped' ? s.dropped : (s.failed[kind] ?? 0), s.windowMs)),
         style: 'line',
-        color: '#D55E00',
+        color: FAILURE_COLOURS[k % FAILURE_COLOURS.length]!,
         dash: true,
-      },
+      })),
     ];
   });
   return {
     id: 'sessions',
     title: 'Sessions per second',
-    note: 'Completed sessions and failed or dropped ones per load window.',
+    note: 'Sessions that succeeded (solid) and those that failed, one dashed line per way of failing, per load window.',
     unit: '/s',
     log: false,
     series,
   };
 };
 
+// Failures in warm colours apart from the palette's blue and green, so they never read as successes.
+const FAILURE_COLOURS = ['#D55E00', '#CC79A7', '#E69F00', '#882255', '#AA4499', '#661100'];
+
+const PERCENTILE_COLOURS = { p50: '#0072B2', p90: '#56B4E9', p99: '#009E73', max: '#999999' } as const;
+
 const latencyChart = (samples: readonly LoadSample[]): ChartSpec => {
   const names = [...new Set(samples.map((s) => s.load))];
-  const percentiles = ['p50', 'p90', 'p99', 'max'] as const;
-  const series = names.flatMap((name, i) => {
-    const mine = samples.filter((s) => s.load === name && s.latency.corrected.count > 0);
+  // max first and thin, so p99 (often the same value in a small window) is drawn over it.
+  const percentiles = ['max', 'p99', 'p90', 'p50'] as const;
+  const series = names.flatMap((name, i): ChartSeries[] => {
+    const mine = samples.filter((s) => s.load === name);
     const t = mine.map((s) => sec(s.t - s.windowMs / 2));
-    return percentiles.map((p, j): ChartSeries => ({
-      label: names.length === 1 ? p : `${name} ${p}`,
-      t,
-      v: mine.map((s) => round(s.latency.corrected[p])),
-      style: 'line',
-      color: names.length === 1 ? colour(j) : colour(i),
-      dash: names.length > 1 && j > 0,
-    }));
+    // A window without a success has no latency: a gap in the line, never a fast point.
+    const at = (w: LoadSample['latency']['corrected'] | undefined, p: 'p50' | 'p99' | 'max') =>
+      w === undefined || w.count === 0 ? null : round(w[p]);
+    const prefix = names.length === 1 ? '' : `${name} `;
+    return [
+      ...percentiles.map((p): ChartSeries => ({
+        label: `${prefix}${p}`,
+        t,
+        v: mine.map((s) => (s.latency.corrected.count === 0 ? null : round(s.latency.corrected[p]))),
+        style: 'line',
+        color: names.length === 1 ? PERCENTILE_COLOURS[p] : p === 'max' ? '#999999' : colour(i),
+        ...(p === 'max' || (names.length > 1 && p !== 'p50') ? { dash: true } : {}),
+        ...(p === 'p99' ? { width: 2.5 } : {}),
+      })),
+      {
+        label: `${prefix}time to fail p50`,
+        t,
+        v: mine.map((s) => at(s.latency.failed, 'p50')),
+        style: 'points',
+        color: '#D55E00',
+      },
+    ];
   });
   return {
     id: 'latency',
-    title: 'Session latency',
-    note: 'Percentiles per load window, from the intended start (a stalled target shows as latency); log scale.',
+    title: 'Session latency (successes) and time to fail',
+    note: 'Percentiles of the sessions that succeeded per load window, from the intended start (a stalled target shows as latency); where none succeeded the line breaks. Orange-red points: how long failed sessions took to fail (p50). Log scale.',
     unit: 'ms',
     log: true,
     series,
@@ -314,13 +353,28 @@ const socketCharts = (samples: readonly TargetSample[]): ChartSpec[] => {
 // The timeline of a run.
 export const timelineData = (h: History, verdicts: readonly Verdict[]): TimelineData => {
   const tl = timeline(h);
-  const bands: Band[] = tl.faults.map((f) => ({
-    from: sec(f.from),
-    to: sec(f.to),
-    label: f.label,
-    kind: 'fault',
-  }));
+  // Each fault from when it was issued (its intent: an instant one such as a recycle acts from there)
+  // to its heal; an instant one is marked again where it took effect.
+  const bands: Band[] = [];
   const markers: Marker[] = [];
+  for (const f of tl.faultRecords) {
+    if (f.injectedAt === undefined) continue;
+    bands.push({
+      from: sec(f.intentAt ?? f.injectedAt),
+      to: sec(f.healedAt ?? tl.end),
+      label: f.label,
+      kind: 'fault',
+    });
+    if (f.spec !== undefined && f.spec['duration'] === undefined)
+      markers.push({ t: sec(f.injectedAt), label: `${f.label}: took effect`, kind: 'effect' });
+  }
+  const down = outages(h);
+  const severalLoads = new Set(down.map((o) => o.load)).size > 1;
+  for (const o of down) {
+    const label = `no session succeeded${severalLoads ? ` (${o.load})` : ''}: ${kindsText(o.byKind)}`;
+    for (const chart of ['sessions', 'latency'])
+      bands.push({ from: sec(o.from), to: sec(o.to), label, kind: 'outage', chart });
+  }
   const phaseLabels: Record<string, string> = {
     load: 'load starts',
     drain: 'load stops',

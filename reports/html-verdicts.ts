@@ -35,12 +35,17 @@ export const orderedVerdicts = (verdicts: readonly Verdict[]): Verdict[] =>
 
 const card = (v: Verdict, expectedToFail: boolean): string => {
   const asExpected = v.status === (expectedToFail ? 'fail' : 'pass');
+  // A failure the suite expects (a reproduction showing its defect) is no alarm: it says so in its own colour.
+  const expected = expectedToFail && v.status === 'fail';
   const body = v.view === undefined ? '' : viewHtml(v.view);
   return (
-    `<article class="verdict ${v.status}" id="check-${esc(v.check)}">` +
-    `<header><span class="badge ${v.status}">${MARK[v.status]}</span><h3>${esc(v.check)}</h3>` +
-    (expectedToFail ? '<span class="tag">expected to fail</span>' : '') +
-    `<span class="tag ${asExpected ? 'ok' : 'bad'}">${asExpected ? 'as expected' : 'not as expected'}</span></header>` +
+    `<article class="verdict ${v.status}${expected ? ' expected' : ''}" id="check-${esc(v.check)}">` +
+    `<header><span class="badge ${expected ? 'expected' : v.status}">${MARK[v.status]}${expected ? ' · expected' : ''}</span><h3>${esc(v.check)}</h3>` +
+    (expected
+      ? '<span class="tag expected">expected: the suite reproduces this failure</span>'
+      : (expectedToFail ? '<span class="tag">expected to fail</span>' : '') +
+        `<span class="tag ${asExpected ? 'ok' : 'bad'}">${asExpected ? 'as expected' : 'not as expected'}</span>`) +
+    '</header>' +
     `<p class="summary">${esc(v.summary)}</p>${body}` +
     `<details><summary>All evidence (JSON)</summary><pre>${esc(JSON.stringify(v.evidence, null, 2))}</pre></details>` +
     '</article>'

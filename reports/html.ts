@@ -14,7 +14,8 @@ import {
   processesTable,
   suiteSection,
 } from './html-sections.ts';
-import { esc, scriptJson } from './html-text.ts';
+import { timeline } from '../model/timeline.ts';
+import { esc, ms, scriptJson } from './html-text.ts';
 import { timelineData } from './html-timeline.ts';
 import { verdictCards } from './html-verdicts.ts';
 
@@ -44,11 +45,23 @@ const inlineScript = (js: string): string => js.replace(/<\/script/gi, '<\\/scri
 const section = (id: string, title: string, body: string): string =>
   `<section id="${id}"><h2>${esc(title)}</h2>${body}</section>`;
 
+// The one clock of the page: the run's. A suite's fault `at:` counts from the start of load, so where
+// load began is said with it.
+const clockNote = (r: RunResult): string => {
+  const load = timeline(r.history).load;
+  return (
+    'Every time on this page is run time: seconds since the run started' +
+    (load === undefined ? '.' : `; load began at ${ms(load.from)}, so a fault's at: counts from there.`)
+  );
+};
+
 const timelineKey = (r: RunResult): string => {
   const faults = r.history.events.some((e) => e.kind === 'fault');
   return (
-    '<p class="sub">Every chart shares the run clock (seconds since the run started).' +
-    (faults ? '<span class="legend-key fault"></span>fault window' : '') +
+    `<p class="sub">${esc(clockNote(r))} Hovering one chart shows the same moment on all.</p><p class="sub">` +
+    (faults ? '<span class="legend-key fault"></span>fault, from when it was issued' : '') +
+    (faults ? '<span class="legend-key effect"></span>an instant fault took effect' : '') +
+    '<span class="legend-key outage"></span>no session succeeded' +
     '<span class="legend-key gap"></span>longest probe gap' +
     '<span class="legend-key mark"></span>probe went dark, fds climbed, errors' +
     '<span class="legend-key phase"></span>phases</p>'
@@ -71,10 +84,10 @@ export const renderHtml = (r: RunResult): string => {
 <body>
 ${outcomeHeader(r)}
 <nav><a href="#verdicts">Verdicts</a><a href="#timeline">Timeline</a><a href="#loads">Loads</a><a href="#faults">Faults</a><a href="#processes">Processes</a><a href="#log">Log</a><a href="#suite">Suite</a></nav>
-${section('verdicts', 'Verdicts', verdictCards(r))}
+${section('verdicts', 'Verdicts', `<p class="sub">${esc(clockNote(r))}</p>${verdictCards(r)}`)}
 ${section('timeline', 'Timeline', `${timelineKey(r)}<div id="charts"></div><noscript><p class="warn">The charts need JavaScript.</p></noscript>`)}
 ${section('loads', 'Loads', loadsTable(r.history))}
-${section('faults', 'Faults', faultsTable(r.history))}
+${section('faults', 'Faults', faultsTable(r))}
 ${section('processes', 'Target processes', processesTable(r.history))}
 ${section('log', 'Warnings and errors', logList(r.history))}
 ${section('suite', 'The suite as run', suiteSection(r, `uPlot ${a.uplotVersion}`))}

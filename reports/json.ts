@@ -1,6 +1,7 @@
 // report.json: the run's outcome, verdicts and figures, for CI. Its shape is reportSchema
 // (report-schema.ts, published as schema/report.schema.json); see there for the versioning rule.
 
+import { genericFaultView } from '../model/fault-view.ts';
 import { timeline } from '../model/timeline.ts';
 import type { RunResult } from '../model/result.ts';
 import { loadFigures, probeFigures, roleFigures, targetSamples } from './figures.ts';
@@ -14,10 +15,12 @@ const faults = (r: RunResult): Report['faults'] =>
     id: f.id,
     kind: f.kind,
     label: f.label,
+    issuedAt: f.intentAt ?? null,
     injectedAt: f.injectedAt ?? null,
     healedAt: f.healedAt ?? null,
     errors: f.errors.map((e) => e.detail),
     notes: f.notes,
+    said: (r.faults?.[f.id] ?? genericFaultView(f)).sentences,
   }));
 
 const target = (r: RunResult): Report['target'] => {

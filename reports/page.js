@@ -43,7 +43,13 @@
 
   const bandsFor = (id) => tl.bands.filter((b) => b.chart === undefined || b.chart === id);
   const markersFor = (id) => tl.markers.filter((m) => m.chart === undefined || m.chart === id);
-  const MARK_COLOUR = { phase: '#777777', dark: '#B00020', climb: '#B00020', error: '#B00020' };
+  const MARK_COLOUR = {
+    phase: '#777777',
+    dark: '#B00020',
+    climb: '#B00020',
+    error: '#B00020',
+    effect: '#7A4D00',
+  };
 
   // Fault windows and the probe gap, under the grid and the series; at least 3px wide so an instant
   // fault (a recycle) is still seen.
@@ -55,8 +61,25 @@
       const x0 = u.valToPos(b.from, 'x', true);
       const x1 = Math.max(u.valToPos(b.to, 'x', true), x0 + 3 * px);
       if (b.kind === 'fault') ctx.fillStyle = 'rgba(230,159,0,0.28)';
+      else if (b.kind === 'outage') ctx.fillStyle = 'rgba(120,120,120,0.16)';
       else ctx.fillStyle = 'rgba(213,94,0,0.12)';
       ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+      // An outage is hatched: nothing succeeded there, so no line is drawn through it.
+      if (b.kind === 'outage') {
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(x0, bbox.top, x1 - x0, bbox.height);
+        ctx.clip();
+        ctx.strokeStyle = 'rgba(90,90,90,0.35)';
+        ctx.lineWidth = px;
+        for (let x = x0 - bbox.height; x < x1; x += 8 * px) {
+          ctx.beginPath();
+          ctx.moveTo(x, bbox.top + bbox.height);
+          ctx.lineTo(x + bbox.height, bbox.top);
+          ctx.stroke();
+        }
+        ctx.restore();
+      }
       if (b.kind === 'gap') {
         ctx.strokeStyle = 'rgba(176,0,32,0.8)';
         ctx.lineWidth = 1.5 * px;
@@ -82,14 +105,15 @@
       const w = ctx.measureText(text).width + 6 * px;
       const x = Math.min(x0 + 2 * px, bbox.left + bbox.width - w);
       const r = top(x, x + w);
-      label(ctx, text, x, bbox.top + 2 * px + r * 16 * px, b.kind === 'fault' ? '#7A4D00' : '#B00020', true);
+      const colour = b.kind === 'fault' ? '#7A4D00' : b.kind === 'outage' ? '#444444' : '#B00020';
+      label(ctx, text, x, bbox.top + 2 * px + r * 16 * px, colour, true);
     }
     for (const m of markersFor(id)) {
       const x = u.valToPos(m.t, 'x', true);
       const colour = MARK_COLOUR[m.kind];
       ctx.strokeStyle = colour;
       ctx.lineWidth = (m.kind === 'phase' ? 1 : 2) * px;
-      ctx.setLineDash(m.kind === 'phase' ? [3 * px, 3 * px] : []);
+      ctx.setLineDash(m.kind === 'phase' ? [3 * px, 3 * px] : m.kind === 'effect' ? [6 * px, 2 * px] : []);
       ctx.beginPath();
       ctx.moveTo(x, bbox.top);
       ctx.lineTo(x, bbox.top + bbox.height);
@@ -134,10 +158,13 @@
       continue;
     }
     const aligned = uPlot.join(spec.series.map((s) => [s.t, s.v]));
-    // uPlot.join leaves undefined where a series has no reading at an x; a log scale needs those and
-    // zeroes left out rather than drawn at the bottom.
+    // uPlot.join leaves undefined where a series has no reading at an x (the line goes on across it);
+    // null is a window with nothing to draw (no session succeeded), a break in the line. A log scale
+    // needs zeroes left out rather than drawn at the bottom.
     const plotData = aligned.map((col, i) =>
-      i === 0 || !spec.log ? col : col.map((v) => (v == null || v <= 0 ? undefined : v)),
+      i === 0 || !spec.log
+        ? col
+        : col.map((v) => (v === null ? null : v === undefined || v <= 0 ? undefined : v)),
     );
     const rawAt = spec.series.map((s) => (s.raw ? new Map(s.t.map((t, i) => [t, s.raw[i]])) : null));
     const opts = {
@@ -148,7 +175,12 @@
         y: spec.log ? { distr: 3 } : { range: (u, min, max) => [0, max > 0 ? max * 1.08 : 1] },
       },
       axes: [
-        { values: (u, vals) => vals.map((v) => `${v}s`) },
+        {
+          values: (u, vals) => vals.map((v) => `${v}s`),
+          label: 'run time',
+          labelSize: 16,
+          labelFont: '11px system-ui, sans-serif',
+        },
         { label: spec.unit, size: 56, labelSize: 18 },
       ],
       series: [
@@ -156,7 +188,7 @@
         ...spec.series.map((s, si) => ({
           label: s.label,
           stroke: s.color,
-          width: s.style === 'area' ? 1 : 1.5,
+          width: s.width ?? (s.style === 'area' ? 1 : 1.5),
           dash: s.dash ? [6, 4] : undefined,
           fill: s.style === 'area' ? s.color : undefined,
           paths: s.style === 'points' ? () => null : undefined,

@@ -58,10 +58,21 @@ const load = d(
     ),
     calls: z.object({ ok: count('calls answered'), failed: count('calls that failed') }),
     latencyMs: z.object({
-      corrected: d(percentiles, 'session latency from the intended start (open models): stalls show here'),
-      uncorrected: d(percentiles, 'session latency from the actual start'),
+      corrected: d(
+        percentiles,
+        'latency of sessions that succeeded, from the intended start (open models): stalls show here',
+      ),
+      uncorrected: d(percentiles, 'latency of sessions that succeeded, from the actual start'),
       call: d(percentiles, 'latency of single calls'),
+      failed: d(
+        percentiles,
+        'how long failed sessions took to fail, from the intended start (count 0 in histories before it was recorded)',
+      ),
     }),
+    noSuccess: d(
+      z.array(z.object({ from: runTime('where it began'), to: runTime('where it ended') })),
+      'stretches where sessions failed and none succeeded (an outage: no latency there, however fast the failures)',
+    ),
   }),
   "one load's totals over the whole run",
 );
@@ -71,10 +82,18 @@ const fault = d(
     id: d(z.string(), 'kind#index, unique within the run (recycle#0)'),
     kind: d(z.string(), 'the fault kind from the suite'),
     label: d(z.string(), 'the fault in words (overlapped recycle of /orders)'),
+    issuedAt: d(
+      runTime('when it was issued (journaled, before it acted)').nullable(),
+      'null when it never was; an instant fault (a recycle) acts from here until injectedAt',
+    ),
     injectedAt: d(runTime('when it took effect').nullable(), 'null when it never did'),
     healedAt: d(runTime('when it was healed').nullable(), 'null when it never was'),
     errors: d(z.array(z.unknown()), 'what went wrong injecting or healing it'),
     notes: d(z.array(z.unknown()), 'what the fault reported while acting (for a recycle: old and new pids)'),
+    said: d(
+      z.array(z.string()),
+      'its notes and errors in sentences, as report.html shows them (its kind says what they mean)',
+    ),
   }),
   'one fault of the timeline',
 );

@@ -18,8 +18,9 @@ export type VariantRow = {
   // Sessions the target turned away while opening: a fault, a reset or a refusal.
   openRefused: number;
   errorRate: number | null;
-  p50Ms: number;
-  p99Ms: number;
+  // Of the sessions that succeeded; null when none did (no latency, never a fast one).
+  p50Ms: number | null;
+  p99Ms: number | null;
   longestProbeGapMs: number | null;
 };
 
@@ -47,8 +48,8 @@ export const variantRow = (variant: string, r: RunResult, report: Report): Varia
     openTimeouts: ops.filter((o) => o.failure!.kind === 'timeout').length,
     openRefused: ops.filter((o) => ['fault', 'reset', 'refused', 'closed'].includes(o.failure!.kind)).length,
     errorRate: ended === 0 ? null : (failed + sum((l) => l.dropped)) / ended,
-    p50Ms: main?.latencyMs.corrected.p50 ?? 0,
-    p99Ms: main?.latencyMs.corrected.p99 ?? 0,
+    p50Ms: main === undefined || main.latencyMs.corrected.count === 0 ? null : main.latencyMs.corrected.p50,
+    p99Ms: main === undefined || main.latencyMs.corrected.count === 0 ? null : main.latencyMs.corrected.p99,
     longestProbeGapMs: report.probes.longestGap?.ms ?? null,
   };
 };
@@ -82,15 +83,15 @@ export const renderVariants = (suite: string, rows: readonly VariantRow[]): stri
     String(r.openTimeouts),
     String(r.openRefused),
     r.errorRate === null ? '-' : `${(r.errorRate * 100).toFixed(1)}%`,
-    ms(r.p50Ms),
-    ms(r.p99Ms),
+    r.p50Ms === null && r.ok === 0 && r.failed > 0 ? 'none ok' : ms(r.p50Ms),
+    r.p99Ms === null && r.ok === 0 && r.failed > 0 ? 'none ok' : ms(r.p99Ms),
     ms(r.longestProbeGapMs),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) =>
     `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
   return [
-    `${suite}: variants side by side (session latency from the intended start)`,
+    `${suite}: variants side by side (latency of the sessions that succeeded, from the intended start)`,
     line(head),
     ...body.map(line),
   ].join('\n');

@@ -160,8 +160,8 @@ const runAll = async (
         ...(own !== undefined && loaded.variant === undefined ? { dir: own } : {}),
         seed: o.seed,
         signal: o.signal,
+        // Progress shows what the sweep healed, as every harness warning, from the history.
         onHistory: (h) => (detach = attachProgress(h)),
-        onSweep: (lines) => process.stderr.write(`${lines.join('\n')}\n`),
         writeReports: async (x) => {
           reports.set(x, await writeReports(x));
         },

@@ -120,6 +120,30 @@ export const readFds = async (pid: number): Promise<FdKinds | undefined> => {
   return classifyFds(links.filter((l): l is string => l !== undefined));
 };
 
+// Longer command lines are cut here: a report shows what the process is, not every argument.
+const CMDLINE_MAX = 400;
+
+// A /proc/PID/cmdline (arguments ending in NUL) as a shell would show it: arguments that hold spaces or
+// quotes are quoted; cut at CMDLINE_MAX characters. Empty for a kernel thread or a zombie.
+export const parseCmdline = (raw: string): string => {
+  const args = raw.split('\0');
+  if (args.at(-1) === '') args.pop();
+  const text = args
+    .map((a) => (a !== '' && /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`))
+    .join(' ');
+  return text.length > CMDLINE_MAX ? `${text.slice(0, CMDLINE_MAX - 1)}…` : text;
+};
+
+// The command line of a process, or undefined when it is gone or has none.
+export const readCmdline = async (pid: number): Promise<string | undefined> => {
+  try {
+    const text = parseCmdline(await readFile(`/proc/${pid}/cmdline`, 'utf8'));
+    return text === '' ? undefined : text;
+  } catch {
+    return undefined;
+  }
+};
+
 // Resident memory in bytes (VmRSS of /proc/PID/status), 0 when unknown.
 export const readRss = async (pid: number): Promise<number> => {
   try {

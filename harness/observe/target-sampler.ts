@@ -5,6 +5,7 @@ import {
   CLOCK_TICKS_PER_SECOND,
   descendants,
   readAllStats,
+  readCmdline,
   readFds,
   readRss,
   readTcpSockets,
@@ -38,6 +39,8 @@ export class TargetSampler {
         seen.add(key);
         const ticks = s.utime + s.stime;
         const prev = this.#last.get(key);
+        // The command line once per process, in the first reading that sees it (it does not change).
+        const cmd = prev === undefined ? await readCmdline(s.pid) : undefined;
         this.#last.set(key, { ticks, at: now });
         const cpuPercent =
           prev === undefined || now <= prev.at
@@ -53,6 +56,7 @@ export class TargetSampler {
           pid: s.pid,
           ppid: s.ppid,
           comm: s.comm,
+          ...(cmd === undefined ? {} : { cmd }),
           role: this.#role(s.pid, s.pid === root),
           fds: counts,
           tcp: states,

@@ -55,9 +55,14 @@ export const log = (
     ...(data === undefined ? {} : { data }),
   });
 
-// A phase change in the history.
-export const phase = (ctx: RunContext, p: Phase): void =>
-  ctx.h.append({ t: ctx.h.now(), kind: 'phase', phase: p });
+// A phase change in the history, with how long it is meant to last when that is known.
+export const phase = (ctx: RunContext, p: Phase, plannedMs?: number): void =>
+  ctx.h.append({
+    t: ctx.h.now(),
+    kind: 'phase',
+    phase: p,
+    ...(plannedMs === undefined ? {} : { plannedMs }),
+  });
 
 // Marks the run invalid; the first reason is the one reported.
 export const invalidate = (ctx: RunContext, code: InvalidCode, message: string): void => {

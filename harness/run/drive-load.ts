@@ -4,7 +4,7 @@
 import { sleep } from '../../faults/common.ts';
 import { settleMs } from '../checks/index.ts';
 import { LoadRunner } from '../load/runner.ts';
-import { faultSchedule } from '../suite/fault-schedule.ts';
+import { faultSchedule, loadEndMs } from '../suite/fault-schedule.ts';
 import type { RunningTarget } from '../target/types.ts';
 import { onStop, phase, type RunContext } from './context.ts';
 import { FaultTimeline } from './fault-timeline.ts';
@@ -21,7 +21,7 @@ export const driveLoad = async (
   await sleep(suite.observe.interval * 2, signal);
   await observers.readTarget();
 
-  phase(ctx, 'load');
+  phase(ctx, 'load', loadEndMs(suite));
   const loadStart = h.now();
   const runner = new LoadRunner({
     loads: suite.load,
@@ -50,13 +50,14 @@ export const driveLoad = async (
   signal.addEventListener('abort', () => void runner.stop(0), { once: true });
   await Promise.race([runner.done, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
 
-  phase(ctx, 'drain');
+  phase(ctx, 'drain', signal.aborted ? 0 : suite.drain);
   await runner.stop(signal.aborted ? 0 : suite.drain);
   runner.emitWindows();
   await timeline.healAll();
 
-  phase(ctx, 'settle');
-  await sleep(settleMs(suite.checks) ?? suite.observe.interval, signal);
+  const settle = settleMs(suite.checks) ?? suite.observe.interval;
+  phase(ctx, 'settle', settle);
+  await sleep(settle, signal);
   phase(ctx, 'final');
   await observers.readTarget();
 };

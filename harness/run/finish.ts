@@ -12,7 +12,7 @@ export const finishRun = async (
 ): Promise<RunResult> => {
   await stopAll(ctx);
   const { h, suite, invalid } = ctx;
-  const { verdicts, judgement, outcome, exitCode } = judgeRun(h.history, suite, {
+  const { verdicts, judgement, outcome, exitCode, faults } = judgeRun(h.history, suite, {
     ...(invalid === undefined ? {} : { invalid }),
     interrupted: ctx.signal.aborted,
   });
@@ -31,6 +31,7 @@ export const finishRun = async (
     ...(invalid === undefined ? {} : { invalid }),
     judgement,
     verdicts,
+    faults,
     target: {
       kind: targetKindOf(suite),
       ...(t === undefined ? {} : { pid: t.pid, host: t.host, port: t.port }),

@@ -2,14 +2,23 @@
 // the judgement against the suite's expectation, and the outcome with its exit code.
 
 import { type Judgement, judge } from '../../model/expect.ts';
+import type { FaultView } from '../../model/fault-view.ts';
 import type { History } from '../../model/history.ts';
 import { EXIT_CODES, type Invalid, type RunOutcome } from '../../model/result.ts';
 import { timeline } from '../../model/timeline.ts';
 import type { Verdict } from '../../model/verdict.ts';
 import { runChecks } from '../checks/index.ts';
 import type { ParsedSuite } from '../suite/schema.ts';
+import { presentFaults } from './present-faults.ts';
 
-export type Judged = { verdicts: Verdict[]; judgement: Judgement; outcome: RunOutcome; exitCode: number };
+export type Judged = {
+  verdicts: Verdict[];
+  judgement: Judgement;
+  outcome: RunOutcome;
+  exitCode: number;
+  // How each fault reads in reports, by id.
+  faults: Record<string, FaultView>;
+};
 
 // How a run ended before it was judged: invalid (why), interrupted, or neither.
 export type Ending = { invalid?: Invalid; interrupted: boolean };
@@ -27,5 +36,5 @@ export const judgeRun = (h: History, suite: ParsedSuite, ending: Ending): Judged
         : judgement.met
           ? 'met'
           : 'not-met';
-  return { verdicts, judgement, outcome, exitCode: EXIT_CODES[outcome] };
+  return { verdicts, judgement, outcome, exitCode: EXIT_CODES[outcome], faults: presentFaults(h) };
 };

@@ -69,9 +69,10 @@ export const openRun = async (run: SuiteRun, o: OpenOptions): Promise<RunContext
 export const openJournal = async (ctx: RunContext, onSweep?: (lines: string[]) => void): Promise<void> => {
   // What a crashed run left open is healed first; then this run's own journal.
   const sweep = await sweepJournals();
-  for (const line of sweep.lines)
-    log(ctx, sweep.healed > 0 ? 'warn' : 'info', line, { sweep: sweep.journals });
-  onSweep?.(sweep.lines);
+  // Worth a word on the console (progress shows warnings) only when it healed or failed to heal something.
+  const acted = sweep.healed > 0 || sweep.journals.some((j) => j.faults.some((f) => f.error !== undefined));
+  for (const line of sweep.lines) log(ctx, acted ? 'warn' : 'info', line, { sweep: sweep.journals });
+  if (acted) onSweep?.(sweep.lines);
   const journal = await Journal.open(ctx.suite.name);
   ctx.journal = journal;
   // Removed when every fault healed; otherwise left for the next run's sweep.

@@ -84,6 +84,7 @@ export const rebuildRun = async (dir: string): Promise<RebuiltRun> => {
     ...(invalid === undefined ? {} : { invalid }),
     judgement: judged.judgement,
     verdicts: judged.verdicts,
+    faults: judged.faults,
     target: {
       kind: targetKindOf(suite),
       ...(ready?.pid === undefined ? {} : { pid: ready.pid }),

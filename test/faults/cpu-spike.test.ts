@@ -5,6 +5,7 @@ import type { CpuSpikeSpec } from '../../faults/cpu-spike.ts';
 import { readStat } from '../../harness/observe/proc.ts';
 import {
   contextFor,
+  recordOf,
   hostTarget,
   problemsOf,
   programTarget,
@@ -50,6 +51,15 @@ t.test('a system spike keeps its busy processes on a CPU, records the load it go
   }
   t.ok(typeof ctx.notes.at(-1)!['machineBusyPercent'] === 'number', 'the machine load is recorded');
   t.equal(ctx.notes.at(-1)!['leftRunning'], 0);
+  const view = cpuSpike.present(recordOf(ctx, spec));
+  t.match(view.sentences, [
+    `Started 2 busy processes (pid ${pids.join(', ')}) at 100% each, at 1.0s.`,
+    /^The machine's \d+ CPUs were [\d.]+% busy meanwhile; every busy process ended\.$/,
+  ]);
+  t.match(view.tables[0], {
+    columns: ['pid', 'CPU', 'CPU time', 'ended'],
+    rows: pids.map((p) => [String(p), /%$/, /ms$/, 'stopped']),
+  });
 });
 
 t.test('busy processes pinned to a CPU at a load percentage stay on it and below full load', async (t) => {

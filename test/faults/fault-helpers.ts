@@ -1,3 +1,4 @@
+import type { FaultRecord } from '../../model/fault-records.ts';
 // What the fault tests share: a real target (the reference host or a program) started the way a run
 // starts it, guarded by a watchdog; fault specs validated by the suite schema; a FaultContext that
 // records notes; and small readings of processes and sessions.
@@ -157,3 +158,17 @@ export const workerOf = async (target: RunningTarget, path = '/orders'): Promise
   if (pid === null || pid === undefined) throw new Error(`no worker for ${path}`);
   return pid;
 };
+
+// The record a run would keep of a fault whose context is `ctx`: its notes, injected at `at` (run time)
+// right after it was issued, for the fault's `present` hook.
+export const recordOf = (ctx: Context, spec: Record<string, unknown>, at = 1000): FaultRecord => ({
+  id: `${String(spec['kind'])}#0`,
+  kind: String(spec['kind']),
+  label: String(spec['kind']),
+  intentAt: at,
+  injectedAt: at + 10,
+  healedAt: at + 20,
+  spec,
+  notes: ctx.notes,
+  errors: [],
+});

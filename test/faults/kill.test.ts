@@ -2,6 +2,7 @@ import t from 'tap';
 import { kill, type KillSpec } from '../../faults/kill.ts';
 import {
   contextFor,
+  recordOf,
   hostTarget,
   problemsOf,
   programTarget,
@@ -13,6 +14,7 @@ import {
   waitUntil,
   workerOf,
 } from './fault-helpers.ts';
+import { history } from '../helpers/history.ts';
 
 // A program with two children of its own, which it outlives.
 const family = programTarget(
@@ -31,6 +33,10 @@ t.test('killing a host worker with restart recycles its path: a new worker serve
   t.not(fresh, old);
   t.equal(await workerOf(started.target), fresh, 'the host routes /orders to the new worker');
   t.ok((await sessionOpens(started.target, '/orders', 2000)).ok, 'and it serves sessions');
+  t.same(kill.present(recordOf(ctx, specsOf(suite)[0]!), history()).sentences, [
+    `Sent SIGKILL to 1 process, at 1.0s: worker /orders pid ${old}.`,
+    `Restarted /orders: new pid ${fresh}.`,
+  ]);
 });
 
 t.test('killing a host worker without restart leaves its path without a worker', async (t) => {
@@ -70,6 +76,12 @@ t.test(
     t.ok((await sessionOpens(started.target, '/svc')).ok);
     t.equal(exited, false, 'a restart is not the target exiting');
     t.equal(started.target.running(), true);
+    t.match(kill.present(recordOf(ctx, specsOf(suite)[0]!), history()).sentences, [
+      `Sent SIGKILL to 1 process, at 1.0s: process pid ${old}.`,
+      new RegExp(
+        `^The program \\(pid ${old}\\) died of SIGKILL; it was started again \\(pid ${fresh}\\) [\\d.]+m?s later, and listened [\\d.]+m?s after its start\\.$`,
+      ),
+    ]);
   },
 );
 

@@ -3,6 +3,7 @@ import { pause, type PauseSpec } from '../../faults/pause.ts';
 import { countFor } from '../../faults/select.ts';
 import {
   contextFor,
+  recordOf,
   hostTarget,
   problemsOf,
   programTarget,
@@ -41,6 +42,15 @@ t.test('pausing a host worker stops it (state T) and new sessions wait; heal con
     await waitUntil(async () => (await sessionOpens(started.target, '/orders')).ok, 5000),
     'sessions open again',
   );
+  const view = pause.present(recordOf(ctx, specsOf(suite)[0]!));
+  t.match(view.sentences, [
+    'Stopped 1 process with SIGSTOP, at 1.0s.',
+    /^Continued them with SIGCONT after [\d.]+m?s; none was left stopped\.$/,
+  ]);
+  t.match(view.tables[0], {
+    columns: ['pid', 'role', 'after SIGSTOP', 'after SIGCONT'],
+    rows: [[String(worker), 'worker /orders', 'stopped', /^[^T]$/]],
+  });
 });
 
 t.test('a duty cycle alternates stopped and running, and ends running', async (t) => {

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { recycle, type RecycleSpec } from '../../faults/recycle.ts';
+import { timeline } from '../../model/timeline.ts';
+import { history } from '../helpers/history.ts';
 import {
   contextFor,
   hostTarget,
@@ -76,4 +78,46 @@ t.test('a program target is recycled one way, and never overlapped', async (t) =
     /a program target is recycled one way/,
   );
   t.same(problemsOf(programTarget(), ['{ kind: recycle, at: 0s, signal: SIGHUP }']), []);
+});
+
+t.test('a recycle reads as sentences: what it replaced, what it refused, and what followed', async (t) => {
+  const log = (at: number, data: Record<string, unknown>) => ({
+    t: at,
+    kind: 'log' as const,
+    level: 'info' as const,
+    source: 'target',
+    message: `host ${String(data['event'])}`,
+    data,
+  });
+  const ev = (at: number, type: 'intent' | 'inject' | 'heal' | 'note', detail?: Record<string, unknown>) => ({
+    t: at,
+    kind: 'fault' as const,
+    type,
+    id: 'recycle#0',
+    fault: 'recycle',
+    label: 'overlapped recycle of /orders',
+    ...(detail === undefined ? {} : { detail }),
+  });
+  const h = history(
+    ev(7088, 'intent', { spec: { kind: 'recycle', at: 3000, mode: 'overlapped', path: '/orders' } }),
+    ev(8718, 'note', {
+      recycled: [{ path: '/orders', mode: 'overlapped', oldPid: 5059, newPid: 5245 }],
+      refusedDuring: {},
+    }),
+    ev(8735, 'note', { pidsBefore: [4987, 5059], pidsAfter: [4987, 5059, 5245] }),
+    ev(8741, 'inject'),
+    ev(8742, 'heal'),
+    log(8836, { event: 'worker-exit', pid: 5059, code: 0 }),
+    ...Array.from({ length: 442 }, (_, i) =>
+      log(8900 + i * 10, { event: 'refused', fault: null, reason: 'listenBacklog' }),
+    ),
+  );
+  const r = timeline(h).faultRecords[0]!;
+  t.same(recycle.present(r, h).sentences, [
+    'Recycled /orders (overlapped): worker pid 5059 replaced by pid 5245, issued at 7.1s, took effect at 8.7s (1.7s later).',
+    'No connection was refused while it recycled.',
+    'Target processes 4987, 5059 before, 4987, 5059, 5245 after (new 5245).',
+    'The old worker (pid 5059) exited at 8.8s.',
+    'After it took effect the host refused 442 connections (listenBacklog 442), from 8.9s to 13.3s.',
+  ]);
 });

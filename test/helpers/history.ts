@@ -78,10 +78,18 @@ export const fault = (
   label,
 });
 
-// A load window ending at t: `ok` sessions at `ms` each, plus failures by kind.
+// A load window ending at t: `ok` sessions at `ms` each, plus failures by kind (failing after `failMs`,
+// by default `ms`).
 export const load = (
   t: number,
-  o: { ok?: number; ms?: number; failed?: Record<string, number>; dropped?: number; windowMs?: number },
+  o: {
+    ok?: number;
+    ms?: number;
+    failed?: Record<string, number>;
+    failMs?: number;
+    dropped?: number;
+    windowMs?: number;
+  },
 ): LoadSample => {
   const s = new LoadStats('steady');
   const ms = o.ms ?? 5;
@@ -93,7 +101,7 @@ export const load = (
   for (const [kind, n] of Object.entries(o.failed ?? {})) {
     for (let i = 0; i < n; i++) {
       s.started();
-      s.finished({ kind: kind as OpFailure['kind'], stage: 'preamble' }, ms, ms);
+      s.finished({ kind: kind as OpFailure['kind'], stage: 'preamble' }, o.failMs ?? ms, o.failMs ?? ms);
     }
   }
   for (let i = 0; i < (o.dropped ?? 0); i++) s.dropped();

@@ -118,3 +118,63 @@ t.test('what only one run has is shown but not judged; different suites are poin
   t.equal(c.regressions, 0);
   t.match(c.warnings, [/different suites \(hand-made and other\)/]);
 });
+
+t.test('an outage is never faster: a run that failed more is not better on latency', async (t) => {
+  // B: most sessions reset at once; the few that got through were quick.
+  const a = side(false);
+  const b = side(false);
+  const l = b.report.loads[0]!;
+  l.failed = { reset: 480 };
+  l.ok = 20;
+  l.errorRate = 480 / 500;
+  l.latencyMs.corrected = { ...l.latencyMs.corrected, count: 20, p50: 0.5, p90: 0.6, p99: 0.7, max: 0.7 };
+  l.latencyMs.failed = { count: 480, p50: 1, p90: 2, p99: 3, max: 4 };
+  b.latencyBounds['steady'] = {
+    p50: { low: 0.5, high: 0.5 },
+    p90: { low: 0.6, high: 0.6 },
+    p99: { low: 0.7, high: 0.7 },
+  };
+  a.report.loads[0]!.latencyMs.corrected.p50 = 50;
+  a.latencyBounds['steady']!.p50 = { low: 50, high: 50 };
+  const c = compareRuns(a, b);
+  t.match(rowOf(c.rows, 'errors', 'error rate'), { better: 'a', regression: true });
+  t.match(rowOf(c.rows, 'latency', 'p50'), {
+    better: 'same',
+    regression: false,
+    note: /B is faster only in its fewer successes/,
+  });
+  t.notOk(
+    c.rows.some((r) => r.section === 'latency' && r.better === 'b'),
+    'no latency line favours the outage',
+  );
+  t.match(rowOf(c.rows, 'errors', 'reset'), { aText: '0 (0.00%)', bText: '480 (96.0%)', gated: false });
+  t.match(rowOf(c.rows, 'errors', 'time to fail p50'), { bText: '1.0ms', better: 'n/a', gated: false });
+
+  // The other way round: the healthy run, slower than the outage's lucky few, is no regression.
+  const back = compareRuns(b, a);
+  t.match(rowOf(back.rows, 'latency', 'p50'), { better: 'same', note: /A is faster only/ });
+  t.notOk(back.rows.some((r) => r.section === 'latency' && r.regression));
+  t.match(rowOf(back.rows, 'errors', 'error rate'), { better: 'b' });
+
+  // A run where none succeeded says so, and is not compared on latency.
+  l.ok = 0;
+  l.latencyMs.corrected = { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  const none = compareRuns(a, b);
+  t.match(rowOf(none.rows, 'latency', 'p50'), {
+    bText: 'none succeeded',
+    better: 'n/a',
+    note: 'no session of B succeeded',
+  });
+  const text = renderCompareText({
+    schema: COMPARE_SCHEMA,
+    version: 1,
+    comparisons: [c],
+    onlyInA: [],
+    onlyInB: [],
+    regressions: c.regressions,
+    exitCode: 1,
+  });
+  t.match(text, /steady p50 +50ms +0\.5ms +same: B is faster only in its fewer successes/);
+  t.match(text, /\n {4}reset +0 \(0\.00%\) +480 \(96\.0%\) +B worse \(not gated\)\n/);
+  t.match(text, /\n {4}time to fail p50 +[-\d.ms]+ +1\.0ms +shown, not judged\n/);
+});

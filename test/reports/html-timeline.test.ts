@@ -1,6 +1,6 @@
 import t from 'tap';
 import { timelineData } from '../../reports/html-timeline.ts';
-import { history, phase, proc, target } from '../helpers/history.ts';
+import { history, load, phase, proc, target } from '../helpers/history.ts';
 import { handMadeRun } from './fixtures.ts';
 
 t.test('fault windows, the probe gap and the fd climb are placed on the run clock', async (t) => {
@@ -55,14 +55,23 @@ t.test('charts: sessions, latency, probes, fds per process, sockets stacked per 
     ['sessions', 'latency', 'probes', 'fds', 'sockets-0', 'sockets-1'],
   );
   const chart = (id: string) => d.charts.find((c) => c.id === id)!;
-  const errors = chart('sessions').series.find((s) => s.label === 'steady errors/s')!;
+  t.same(
+    chart('sessions').series.map((s) => s.label),
+    ['ok/s', 'timeout/s'],
+    'a line per way of failing',
+  );
+  const errors = chart('sessions').series.find((s) => s.label === 'timeout/s')!;
   t.same(errors.v, [0, 25, 0, 0], '25 timeouts in the wedged second');
   t.same(errors.t, [1.5, 2.5, 3.5, 4.5], 'each window at its middle');
   t.ok(chart('latency').log);
   t.same(
     chart('latency').series.map((s) => s.label),
-    ['p50', 'p90', 'p99', 'max'],
+    ['max', 'p99', 'p90', 'p50', 'time to fail p50'],
+    'max first, so p99 is drawn over it',
   );
+  const latency = chart('latency').series;
+  t.equal(latency.find((s) => s.label === 'p99')!.width, 2.5, 'p99 drawn thicker than max');
+  t.equal(latency.find((s) => s.label === 'max')!.dash, true);
   const probes = chart('probes').series;
   t.equal(probes.find((s) => s.label === 'failed')!.v.length, 14);
   t.same(
@@ -122,4 +131,74 @@ t.test('with two listeners probed, the probe chart has ok and failed points per 
     ],
   );
   t.equal(new Set(chart.series.map((s) => s.color)).size, 4, 'each its own colour');
+});
+
+t.test('a window where no session succeeded is a break in the latency line and an outage band', async (t) => {
+  const h = history(
+    phase(0, 'load'),
+    load(1000, { ok: 50, ms: 20 }),
+    load(2000, { ok: 0, failed: { reset: 40 }, failMs: 1 }),
+    load(3000, { ok: 0, failed: { reset: 30, refused: 10 }, failMs: 1 }),
+    load(4000, { ok: 50, ms: 20 }),
+    phase(4000, 'drain'),
+  );
+  const d = timelineData(h, []);
+  const p99 = d.charts.find((c) => c.id === 'latency')!.series.find((s) => s.label === 'p99')!;
+  t.same(
+    p99.v.map((v) => (v === null ? null : Math.round(v))),
+    [20, null, null, 20],
+    'no point where none succeeded, never a fast one',
+  );
+  const ttf = d.charts.find((c) => c.id === 'latency')!.series.find((s) => s.label === 'time to fail p50')!;
+  t.same(ttf.v, [null, 1, 1, null]);
+  t.same(
+    d.bands.filter((b) => b.kind === 'outage').map((b) => [b.chart, b.from, b.to, b.label]),
+    [
+      ['sessions', 1, 3, 'no session succeeded: 70 reset, 10 refused'],
+      ['latency', 1, 3, 'no session succeeded: 70 reset, 10 refused'],
+    ],
+  );
+});
+
+t.test('an instant fault is drawn from when it was issued, and marked where it took effect', async (t) => {
+  const f = (at: number, type: 'intent' | 'inject' | 'heal', spec?: Record<string, unknown>) => ({
+    t: at,
+    kind: 'fault' as const,
+    type,
+    id: 'recycle#0',
+    fault: 'recycle',
+    label: 'overlapped recycle of /orders',
+    ...(spec === undefined ? {} : { detail: { spec } }),
+  });
+  const h = history(
+    phase(0, 'load'),
+    f(5100, 'intent', { kind: 'recycle', at: 3000 }),
+    f(5900, 'inject'),
+    f(5901, 'heal'),
+    {
+      t: 6000,
+      kind: 'fault',
+      type: 'intent',
+      id: 'pause#1',
+      fault: 'pause',
+      label: 'pause',
+      detail: { spec: { kind: 'pause', at: 4000, duration: 1000 } },
+    },
+    { t: 6010, kind: 'fault', type: 'inject', id: 'pause#1', fault: 'pause', label: 'pause' },
+    { t: 7000, kind: 'fault', type: 'heal', id: 'pause#1', fault: 'pause', label: 'pause' },
+    phase(8000, 'drain'),
+  );
+  const d = timelineData(h, []);
+  t.same(
+    d.bands.filter((b) => b.kind === 'fault').map((b) => [b.from, b.to, b.label]),
+    [
+      [5.1, 5.901, 'overlapped recycle of /orders'],
+      [6, 7, 'pause'],
+    ],
+  );
+  t.same(
+    d.markers.filter((m) => m.kind === 'effect').map((m) => [m.t, m.label]),
+    [[5.9, 'overlapped recycle of /orders: took effect']],
+    'only the instant fault is marked again',
+  );
 });

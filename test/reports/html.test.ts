@@ -89,3 +89,20 @@ t.test('a run that never reached load says no check was judged', async (t) => {
   t.match(html, /No check was judged/);
   t.match(html, /<li>The run is invalid: the target never became ready<\/li>/);
 });
+
+t.test('one clock: the page says it is run time, and where load (and so a fault at:) began', async (t) => {
+  const html = renderHtml(handMadeRun(true));
+  const note =
+    'Every time on this page is run time: seconds since the run started; load began at 1.0s, so a fault&#39;s at: counts from there.';
+  t.match(
+    html,
+    new RegExp(
+      `<section id="verdicts"><h2>Verdicts</h2><p class="sub">${note.replace(/[.()]/g, '\\$&')}</p>`,
+    ),
+  );
+  t.match(
+    html,
+    new RegExp(`<section id="timeline"><h2>Timeline</h2><p class="sub">${note.replace(/[.()]/g, '\\$&')}`),
+  );
+  t.match(html, /<th>seen \(run time\)<\/th>/);
+});

@@ -31,6 +31,9 @@ t.test('a defective run reports its error rate, fds per role and the probe gap',
   t.same(r.loads[0]!.failed, { timeout: 25 });
   t.equal(r.loads[0]!.errorRate, 25 / 200);
   t.ok(r.loads[0]!.latencyMs.corrected.max >= 399, 'the wedged window is in the latency');
+  t.equal(r.loads[0]!.latencyMs.corrected.count, 175, 'of the sessions that succeeded');
+  t.equal(r.loads[0]!.latencyMs.failed.count, 25, 'the timeouts have their own time to fail');
+  t.same(r.loads[0]!.noSuccess, [], 'some sessions succeeded in every window');
   t.same(r.probes.longestGap, { from: 2000, to: 3500, ms: 1500 });
   t.equal(r.probes.failed, 14);
   const worker = r.target.roles.find((x) => x.role === 'worker /orders')!;

@@ -5,8 +5,10 @@ import {
   classifyFds,
   descendants,
   parseNetTcp,
+  parseCmdline,
   parseStat,
   readAllStats,
+  readCmdline,
   readFds,
   readStat,
   readTcpSockets,
@@ -126,4 +128,30 @@ t.test('the process tree of this process includes a child it spawns', async (t) 
   t.ok(tree.some((s) => s.pid === child.pid));
   t.equal(await readStat(2 ** 22 + 12345), undefined, 'a pid that does not exist');
   t.equal(await readFds(2 ** 22 + 12345), undefined);
+});
+
+t.test('a command line reads as a shell would show it, quoted where it must be, cut when long', async (t) => {
+  t.equal(parseCmdline('node\0host/main.ts\0--port\x000\0'), 'node host/main.ts --port 0');
+  t.equal(parseCmdline("sh\0-c\0echo 'hi' there\0"), "sh -c 'echo '\\''hi'\\'' there'");
+  t.equal(parseCmdline('a\0\0b\0'), "a '' b", 'an empty argument stays visible');
+  t.equal(parseCmdline(''), '', 'a kernel thread has none');
+  const long = parseCmdline(`${'x'.repeat(1000)}\0`);
+  t.equal(long.length, 400);
+  t.ok(long.endsWith('…'));
+});
+
+t.test('command-line parsing never throws, and shows every short argument', async () => {
+  fc.assert(
+    fc.property(fc.array(fc.string({ maxLength: 20 }), { maxLength: 8 }), (args) => {
+      const text = parseCmdline(args.map((a) => `${a.replace(/\0/g, '')}\0`).join(''));
+      return text.length <= 400 && args.every((a) => a.includes("'") || text.includes(a.replace(/\0/g, '')));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+t.test('this process’s own command line is read from /proc', async (t) => {
+  const own = await readCmdline(process.pid);
+  t.ok(own !== undefined && own.includes('proc.test.ts'), String(own));
+  t.equal(await readCmdline(2 ** 22 + 1), undefined, 'a pid that does not exist has none');
 });

@@ -13,6 +13,7 @@ t.test('a run rebuilt from its history alone reports what the run loop reported'
     t.equal(suite.probe.interval, 100);
     const original = buildReport(handMadeRun(defective, dir));
     t.same(buildReport(result), original, defective ? 'defective' : 'fixed');
+    t.same(Object.keys(result.faults ?? {}), ['recycle#0'], 'each fault as its kind tells it, judged again');
   }
 });
 
