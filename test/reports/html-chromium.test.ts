@@ -93,6 +93,6 @@ t.test('report.html in headless Chromium', { skip: noChromium() }, async (t) => 
     const { drawn, errors } = await open(ctx, file);
     t.same(errors, []);
     t.equal(drawn.injected, undefined);
-    t.equal(drawn.charts.length, 6);
+    t.equal(drawn.charts.length, 7, 'sessions, latency, probes, fds, memory and two socket charts');
   });
 });

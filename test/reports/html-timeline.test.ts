@@ -47,12 +47,12 @@ t.test('a fixed run marks its longest gap without calling it dark, and no climb'
   );
 });
 
-t.test('charts: sessions, latency, probes, fds per process, sockets stacked per role', async (t) => {
+t.test('charts: sessions, latency, probes, fds per process, memory, sockets stacked per role', async (t) => {
   const r = handMadeRun(true);
   const d = timelineData(r.history, r.verdicts);
   t.same(
     d.charts.map((c) => c.id),
-    ['sessions', 'latency', 'probes', 'fds', 'sockets-0', 'sockets-1'],
+    ['sessions', 'latency', 'probes', 'fds', 'memory', 'sockets-0', 'sockets-1'],
   );
   const chart = (id: string) => d.charts.find((c) => c.id === id)!;
   t.same(
