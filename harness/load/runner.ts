@@ -5,6 +5,7 @@
 import type { NetTcpTarget } from '../../clients/nettcp/index.ts';
 import type { HistoryWriter } from '../history/writer.ts';
 import type { LoadSpec } from '../suite/schema.ts';
+import { Admission } from './admission.ts';
 import { modelOf } from './models/index.ts';
 import { seededRandom } from './random.ts';
 import { type SessionMessages, sessionMessages } from './messages.ts';
@@ -17,6 +18,7 @@ export type LoadRunnerOptions = {
   targetOf: (load: LoadSpec) => NetTcpTarget;
   seed: number;
   allowRemote: boolean;
+  // Where sessions and windows go: the run's history, or a generator's stream back to the harness.
   history: HistoryWriter;
 };
 
@@ -24,9 +26,12 @@ export class LoadRunner {
   readonly stats: LoadStats[];
   #o: LoadRunnerOptions;
   #stopped = false;
-  // Aborts sessions still in flight when the drain ends.
-  #cut = new AbortController();
+  // Aborts sessions still in flight when the drain ends: one controller per session, since every listener
+  // added to one shared AbortSignal walks all the others (thousands of sessions made it quadratic).
+  #cuts = new Set<AbortController>();
+  #cut = false;
   #inFlight = new Set<Promise<void>>();
+  #admission = new Admission();
   #sessionIds = 0;
   #done: Promise<void> | undefined;
   #lastWindow = 0;
@@ -91,7 +96,8 @@ export class LoadRunner {
     const drained = Promise.all([...this.#inFlight]).then(() => true);
     const timedOut = new Promise<boolean>((r) => setTimeout(() => r(false), drainMs).unref());
     if (!(await Promise.race([drained, timedOut]))) {
-      this.#cut.abort();
+      this.#cut = true;
+      for (const c of this.#cuts) c.abort();
       await Promise.all([...this.#inFlight]);
     }
     await this.done;
@@ -110,17 +116,35 @@ export class LoadRunner {
     messages: () => SessionMessages,
     intended: number,
   ): Promise<void> {
+    stats.started();
+    const p = this.#admission.admit(() => this.#run(spec, stats, target, messages, intended));
+    this.#inFlight.add(p);
+    void p.finally(() => this.#inFlight.delete(p));
+    return p;
+  }
+
+  #run(
+    spec: LoadSpec,
+    stats: LoadStats,
+    target: NetTcpTarget,
+    messages: () => SessionMessages,
+    intended: number,
+  ): Promise<void> {
     const h = this.#o.history;
     const session = ++this.#sessionIds;
     const start = h.now();
-    stats.started();
-    const p = runSession(target, spec.session, messages(), {
+    const cutter = new AbortController();
+    // A session still waiting for its turn when the drain ended starts cut off.
+    if (this.#cut) cutter.abort();
+    this.#cuts.add(cutter);
+    return runSession(target, spec.session, messages(), {
       allowRemote: this.#o.allowRemote,
-      signal: this.#cut.signal,
+      signal: cutter.signal,
       onCall: (ok, ms) => stats.call(ok, ms),
     }).then((outcome) => {
       const end = h.now();
-      const cut = !outcome.ok && outcome.failure.kind === 'aborted' && this.#cut.signal.aborted;
+      this.#cuts.delete(cutter);
+      const cut = !outcome.ok && outcome.failure.kind === 'aborted' && cutter.signal.aborted;
       const failure = outcome.ok ? undefined : outcome.failure;
       stats.finished(failure, end - intended, end - start);
       h.append({
@@ -137,8 +161,5 @@ export class LoadRunner {
         ...(failure === undefined ? {} : { failure }),
       });
     });
-    this.#inFlight.add(p);
-    void p.finally(() => this.#inFlight.delete(p));
-    return p;
   }
 }
