@@ -8,6 +8,7 @@ import type { LoadSpec } from '../suite/schema.ts';
 import { Admission } from './admission.ts';
 import { modelOf } from './models/index.ts';
 import { seededRandom } from './random.ts';
+import { scale, type Segment, WHOLE } from './segment.ts';
 import { type SessionMessages, sessionMessages } from './messages.ts';
 import { runSession } from './session-runner.ts';
 import { LoadStats } from './stats.ts';
@@ -19,7 +20,9 @@ export type LoadRunnerOptions = {
   seed: number;
   allowRemote: boolean;
   // Where sessions and windows go: the run's history, or a generator's stream back to the harness.
-  history: HistoryWriter;
+  history: Pick<HistoryWriter, 'now' | 'append'>;
+  // The part of every load this runner runs (a generator's execution segment); the whole by default.
+  segment?: Segment;
 };
 
 export class LoadRunner {
@@ -53,8 +56,11 @@ export class LoadRunner {
         const payload = seededRandom(this.#o.seed, `payload:${spec.name}`).bytes(spec.session.payload);
         const messages = sessionMessages(spec.session, payload, target.via);
         const model = modelOf(spec);
-        const cap = model.maxInFlight?.(spec) ?? Infinity;
+        const segment = this.#o.segment ?? WHOLE;
+        const max = model.maxInFlight?.(spec);
+        const cap = max === undefined ? Infinity : scale(segment, max);
         return model.run(spec, start + spec.startAt, {
+          segment,
           now: () => h.now(),
           stopped: () => this.#stopped,
           sleepUntil: (t) => this.#sleepUntil(t),

@@ -4,7 +4,9 @@
 import * as z from 'zod';
 import { positiveDuration, positiveNumber, record } from '../../../model/fields.ts';
 import { loadFields, maxSessions } from '../load-fields.ts';
-import type { LoadModel } from './types.ts';
+import type { Segment } from '../segment.ts';
+import { runShare } from './schedule.ts';
+import type { LoadModel, Share } from './types.ts';
 
 const schema = record(
   {
@@ -17,6 +19,16 @@ const schema = record(
   'an open load: { name, via, model: constant-arrival-rate, rate, duration, session }',
 );
 
+// Arrival k of the whole comes at k / rate; the segment's are every Nth from its index.
+function* arrivals(rate: number, duration: number, segment: Segment): Generator<number> {
+  const interval = 1000 / rate;
+  for (let k = segment.index; k * interval < duration; k += segment.count) yield k * interval;
+}
+
+const share = (spec: z.output<typeof schema>, segment: Segment): Share => ({
+  arrivals: arrivals(spec.rate, spec.duration, segment),
+});
+
 export const constantArrivalRate = {
   name: 'constant-arrival-rate',
   schema,
@@ -24,16 +36,7 @@ export const constantArrivalRate = {
   durationMs: (spec) => spec.duration,
   withDuration: (spec, ms) => ({ ...spec, duration: ms }),
   maxInFlight: (spec) => spec.maxSessions,
-  run: async (spec, start, ctx) => {
-    const interval = 1000 / spec.rate;
-    const end = start + spec.duration;
-    for (let i = 0; ; i++) {
-      const at = start + i * interval;
-      if (at >= end || ctx.stopped()) break;
-      await ctx.sleepUntil(at);
-      if (ctx.stopped()) break;
-      // Open model: the schedule does not wait for sessions (the runner tracks them).
-      void ctx.launch(at);
-    }
-  },
+  share,
+  // The schedule itself ends at the duration.
+  run: (spec, start, ctx) => runShare(share(spec, ctx.segment), start, Infinity, ctx),
 } satisfies LoadModel<typeof schema>;

@@ -4,7 +4,9 @@
 import * as z from 'zod';
 import { positiveDuration, positiveInt, record } from '../../../model/fields.ts';
 import { loadFields } from '../load-fields.ts';
-import type { LoadModel } from './types.ts';
+import { scale, type Segment } from '../segment.ts';
+import { runShare } from './schedule.ts';
+import type { LoadModel, Share } from './types.ts';
 
 const schema = record(
   {
@@ -16,19 +18,17 @@ const schema = record(
   'a closed load: { name, via, model: constant-sessions, sessions, duration, session }',
 );
 
+// The lanes are the units: a segment keeps its share of them going.
+const share = (spec: z.output<typeof schema>, segment: Segment): Share => ({
+  sessions: scale(segment, spec.sessions),
+});
+
 export const constantSessions = {
   name: 'constant-sessions',
   schema,
   describe: (spec) => `constant-sessions ${spec.sessions} at once`,
   durationMs: (spec) => spec.duration,
   withDuration: (spec, ms) => ({ ...spec, duration: ms }),
-  run: async (spec, start, ctx) => {
-    const end = start + spec.duration;
-    await ctx.sleepUntil(start);
-    await Promise.all(
-      Array.from({ length: spec.sessions }, async () => {
-        while (!ctx.stopped() && ctx.now() < end) await ctx.launch(ctx.now());
-      }),
-    );
-  },
+  share,
+  run: (spec, start, ctx) => runShare(share(spec, ctx.segment), start, start + spec.duration, ctx),
 } satisfies LoadModel<typeof schema>;

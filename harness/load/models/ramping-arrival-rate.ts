@@ -5,7 +5,9 @@ import * as z from 'zod';
 import { formatDuration } from '../../../model/duration.ts';
 import { list, positiveDuration, record } from '../../../model/fields.ts';
 import { loadFields, maxSessions } from '../load-fields.ts';
-import type { LoadModel } from './types.ts';
+import { type Segment, segmentArrivals } from '../segment.ts';
+import { runShare } from './schedule.ts';
+import type { LoadModel, Share } from './types.ts';
 
 const stage = record(
   {
@@ -60,6 +62,11 @@ export const rampArrivals = function* (
   }
 };
 
+// The segment's arrivals are numbered in the whole ramp, so each keeps the ramp's shape.
+const share = (spec: z.output<typeof schema>, segment: Segment): Share => ({
+  arrivals: segmentArrivals(segment, rampArrivals(spec.startRate, spec.stages)),
+});
+
 export const rampingArrivalRate = {
   name: 'ramping-arrival-rate',
   schema,
@@ -75,14 +82,7 @@ export const rampingArrivalRate = {
     };
   },
   maxInFlight: (spec) => spec.maxSessions,
-  run: async (spec, start, ctx) => {
-    for (const offset of rampArrivals(spec.startRate, spec.stages)) {
-      const at = start + offset;
-      if (ctx.stopped()) break;
-      await ctx.sleepUntil(at);
-      if (ctx.stopped()) break;
-      // Open model: the schedule does not wait for sessions (the runner tracks them).
-      void ctx.launch(at);
-    }
-  },
+  share,
+  // The schedule itself ends the ramp (its last arrival may fall on the end).
+  run: (spec, start, ctx) => runShare(share(spec, ctx.segment), start, Infinity, ctx),
 } satisfies LoadModel<typeof schema>;
