@@ -120,7 +120,9 @@ export type LoadSample = {
   };
 };
 
-// The load generator's own health; a saturated generator makes the run invalid.
+// A load generator's own health; a saturated generator makes the run invalid. Without `generator` it is
+// the harness process's (which runs the load itself unless the suite names generators); with it, that
+// generator process's (its index is its execution segment's), read with each window.
 export type GeneratorSample = {
   t: number;
   kind: 'sample';
@@ -128,6 +130,9 @@ export type GeneratorSample = {
   lagP99Ms: number;
   lagMaxMs: number;
   cpuPercent: number;
+  generator?: number;
+  pid?: number;
+  rssBytes?: number;
 };
 
 export type ProbeEvent = { t: number; kind: 'probe'; ok: boolean; ms: number; failure?: OpFailure };

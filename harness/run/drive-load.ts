@@ -5,9 +5,11 @@ import { sleep } from '../../faults/common.ts';
 import { settleMs } from '../checks/index.ts';
 import { LoadRunner } from '../load/runner.ts';
 import { faultSchedule } from '../suite/fault-schedule.ts';
+import type { LoadSpec } from '../suite/schema.ts';
 import type { RunningTarget } from '../target/types.ts';
-import { onStop, phase, type RunContext } from './context.ts';
+import { type LoadDriver, onStop, phase, type RunContext } from './context.ts';
 import { FaultTimeline } from './fault-timeline.ts';
+import { generatorCount, startGenerators } from './generators.ts';
 import type { Observers } from './observe.ts';
 import { resolveVia } from './resolve-via.ts';
 
@@ -17,6 +19,11 @@ export const driveLoad = async (
   observers: Observers,
 ): Promise<void> => {
   const { h, suite, signal } = ctx;
+  const targetOf = (l: LoadSpec) => resolveVia(l.via, target, ctx.proxy);
+  // Generator processes start before the baseline, so that load starts on time.
+  const count = generatorCount(suite);
+  const pool = count === undefined ? undefined : await startGenerators(ctx, count, targetOf);
+  if (count !== undefined && pool === undefined) return;
   // Baseline: a couple of quiet readings before load.
   phase(ctx, 'baseline');
   await sleep(suite.observe.interval * 2, signal);
@@ -24,13 +31,15 @@ export const driveLoad = async (
 
   phase(ctx, 'load');
   const loadStart = h.now();
-  const runner = new LoadRunner({
-    loads: suite.load,
-    targetOf: (l) => resolveVia(l.via, target, ctx.proxy),
-    seed: ctx.seed,
-    allowRemote: suite.allowRemote,
-    history: h,
-  });
+  const runner: LoadDriver =
+    pool ??
+    new LoadRunner({
+      loads: suite.load,
+      targetOf,
+      seed: ctx.seed,
+      allowRemote: suite.allowRemote,
+      history: h,
+    });
   const timeline = new FaultTimeline({
     specs: faultSchedule(suite),
     target,
@@ -53,7 +62,7 @@ export const driveLoad = async (
 
   phase(ctx, 'drain');
   await runner.stop(signal.aborted ? 0 : suite.drain);
-  runner.emitWindows();
+  await runner.emitWindows();
   await timeline.healAll();
 
   phase(ctx, 'settle');
