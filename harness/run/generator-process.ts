@@ -13,6 +13,7 @@ import {
   type FromGenerator,
   type ToGenerator,
 } from '../load/generator-protocol.ts';
+import { spawnNodeChild } from '../target/node-child.ts';
 import type { Watchdog } from '../target/watchdog.ts';
 
 const GENERATOR_MAIN = fileURLToPath(new URL('../load/generator-main.ts', import.meta.url));
@@ -39,13 +40,16 @@ export const spawnGenerator = (
   index: number,
   o: { watchdog: Watchdog; onMessage: (m: FromGenerator) => void; argv?: readonly string[] },
 ): GeneratorProcess => {
-  const argv = o.argv ?? [process.execPath, ...GENERATOR_NODE_FLAGS, GENERATOR_MAIN];
-  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), {
-    // Its own process group: the watchdog and close() reach everything it started, and a Ctrl-C in the
-    // terminal reaches only the harness, which stops load in order.
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  // Its own process group: the watchdog and close() reach everything it started, and a Ctrl-C in the
+  // terminal reaches only the harness, which stops load in order.
+  const child: ChildProcess =
+    o.argv === undefined
+      ? spawnNodeChild(GENERATOR_MAIN, {
+          flags: GENERATOR_NODE_FLAGS,
+          detached: true,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        })
+      : spawn(o.argv[0]!, o.argv.slice(1), { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined)
     throw new HarnessError(HarnessErrorCode.Spawn, `could not start load generator ${index}`);
