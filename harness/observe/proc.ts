@@ -63,22 +63,32 @@ export const parseNetTcp = (text: string): TcpSocket[] => {
 // inode (group 2). One regular-expression match per line, without decoding the addresses: a target with
 // ten thousand sockets makes the table ten thousand lines long every reading.
 const TCP_LINE =
-  /^[^\S\n]*\d+:[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+([0-9A-Fa-f]{2})[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+(\d+)/gm;
+  /^[^\S\n]*\d+:[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+([0-9A-Fa-f]{2})[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+(\d+)/;
 
-// TCP states by inode from /proc/net/tcp{,6} text, only for the inodes asked for.
+// TCP states by inode from /proc/net/tcp{,6} text, only for the inodes asked for, into `into`. `from` and
+// `lines` read a slice (at most `lines` lines from offset `from`); it returns where the next slice starts,
+// or -1 at the end.
 export const parseTcpStates = (
   text: string,
   inodes: ReadonlySet<number>,
-  into = new Map<number, string>(),
-) => {
-  TCP_LINE.lastIndex = 0;
-  for (let m = TCP_LINE.exec(text); m !== null; m = TCP_LINE.exec(text)) {
+  into: Map<number, string>,
+  from = 0,
+  lines = Infinity,
+): number => {
+  const re = new RegExp(TCP_LINE.source, 'gm');
+  re.lastIndex = from;
+  for (let n = 0; n < lines; n++) {
+    const m = re.exec(text);
+    if (m === null) return -1;
     const inode = Number(m[2]);
     const state = TCP_STATES[m[1]!.toUpperCase()];
     if (state !== undefined && inodes.has(inode)) into.set(inode, state);
   }
-  return into;
+  return re.lastIndex;
 };
+
+// How many /proc/net/tcp lines are read in one turn of the event loop (a few milliseconds' worth).
+const TCP_LINES_PER_TURN = 2048;
 
 // Socket inodes of Unix-domain sockets (/proc/net/unix), so non-TCP sockets can be named.
 export const parseNetUnix = (text: string): Set<number> => {
@@ -178,8 +188,14 @@ export const readTcpSockets = async (): Promise<Map<number, TcpSocket>> => {
 export const readTcpStates = async (inodes: ReadonlySet<number>): Promise<Map<number, string>> => {
   const out = new Map<number, string>();
   if (inodes.size === 0) return out;
-  for (const f of ['/proc/net/tcp', '/proc/net/tcp6'])
-    parseTcpStates(await readFile(f, 'utf8').catch(() => ''), inodes, out);
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(f, 'utf8').catch(() => '');
+    // Tens of thousands of lines (a target's sockets and the load's): a slice per turn of the event loop.
+    for (let at = parseTcpStates(text, inodes, out, 0, TCP_LINES_PER_TURN); at >= 0;) {
+      await new Promise((r) => setImmediate(r));
+      at = parseTcpStates(text, inodes, out, at, TCP_LINES_PER_TURN);
+    }
+  }
   return out;
 };
 

@@ -81,7 +81,21 @@ t.test('/proc/net/tcp parsing never throws and never invents sockets', async (t)
 });
 
 t.test('the TCP states of the inodes asked for, as the full parse reads them', async (t) => {
-  t.same([...parseTcpStates(TCP, new Set([22222, 99]))], [[22222, 'CLOSE_WAIT']]);
+  const found = new Map<number, string>();
+  t.equal(parseTcpStates(TCP, new Set([22222, 99]), found), -1, 'read to the end');
+  t.same([...found], [[22222, 'CLOSE_WAIT']]);
+  // Read a line at a time, the table gives the same.
+  const sliced = new Map<number, string>();
+  let slices = 0;
+  for (let at = 0; at >= 0; slices++) at = parseTcpStates(TCP, new Set([11111, 22222]), sliced, at, 1);
+  t.same(
+    [...sliced],
+    [
+      [11111, 'LISTEN'],
+      [22222, 'CLOSE_WAIT'],
+    ],
+  );
+  t.equal(slices, 4, 'three lines, then the end');
   // Lines of sockets, their fields spaced as the kernel pads them, with noise between.
   const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
   const line = fc
@@ -100,7 +114,8 @@ t.test('the TCP states of the inodes asked for, as the full parse reads them', a
       const text = ['header', ...lines].join('\n');
       const full = parseNetTcp(text);
       const asked = new Set(full.map((s) => s.inode));
-      const states = parseTcpStates(text, asked);
+      const states = new Map<number, string>();
+      parseTcpStates(text, asked, states);
       return (
         full.every((s) => states.get(s.inode) !== undefined) && [...states.keys()].every((i) => asked.has(i))
       );
