@@ -129,7 +129,9 @@ export type LoadSample = {
   };
 };
 
-// The load generator's own health; a saturated generator makes the run invalid.
+// A load generator's own health; a saturated generator makes the run invalid. Without `generator` it is
+// the harness process's (which runs the load itself unless the suite names generators); with it, that
+// generator process's (its index is its execution segment's), read with each window.
 export type GeneratorSample = {
   t: number;
   kind: 'sample';
@@ -137,6 +139,9 @@ export type GeneratorSample = {
   lagP99Ms: number;
   lagMaxMs: number;
   cpuPercent: number;
+  generator?: number;
+  pid?: number;
+  rssBytes?: number;
 };
 
 // One listener probe; `listener` is the address probed (net.tcp://... or http://...), which tells the

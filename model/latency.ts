@@ -1,4 +1,7 @@
 // Latency histograms (HdrHistogram, microseconds): recording, window summaries, merging windows.
+// 32-bit buckets: about 94 KB a histogram (packed ones are smaller when sparse), but a record costs about a
+// microsecond instead of 4-12 and a window's summary a few milliseconds instead of up to 140, measured side
+// by side (packed arrays find every bucket through an index). Windows merge exactly: bucket counts add.
 
 import * as hdr from 'hdr-histogram-js';
 import type { LatencyWindow } from './history.ts';
@@ -8,8 +11,7 @@ const HIGHEST_US = 3_600_000_000;
 
 export type Histogram = hdr.Histogram;
 
-// Plain 32-bit counts (about 94 KB each): a packed array would take less memory but costs several times
-// more to record into and tens of ms to summarise per window, which a load paid for every call.
+// A histogram of plain 32-bit counts (see above).
 export const newHistogram = (): Histogram =>
   hdr.build({
     bitBucketSize: 32,
@@ -39,11 +41,21 @@ export const mergeWindows = (windows: readonly LatencyWindow[]): Histogram => {
   const out = newHistogram();
   for (const w of windows) {
     if (w.hist === '') continue;
-    const h = hdr.decodeFromCompressedBase64(w.hist, 'packed', false);
+    const h = hdr.decodeFromCompressedBase64(w.hist, 32, false);
     out.add(h);
     h.destroy();
   }
   return out;
+};
+
+// Windows of the same stretch (one per generator) as one: counts add, percentiles are those of the merged
+// histogram (never an average of percentiles), the max the largest recorded (a decoded histogram knows
+// only its bucket).
+export const mergeSummaries = (windows: readonly LatencyWindow[]): LatencyWindow => {
+  const h = mergeWindows(windows);
+  const s = summarise(h);
+  h.destroy();
+  return { ...s, max: windows.reduce((m, w) => (w.count > 0 ? Math.max(m, w.max) : m), 0) };
 };
 
 // Percentiles (ms) of a merged histogram.

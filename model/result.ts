@@ -17,8 +17,10 @@ export const INVALID = {
   TargetNotReady: 'RUN_TARGET_NOT_READY',
   // The network fault's proxy could not be started.
   ProxyStart: 'RUN_PROXY_START',
-  // The load generator was saturated: its latencies would blame the target.
+  // A load generator (or the harness itself) was saturated: its latencies would blame the target.
   GeneratorSaturated: 'RUN_GENERATOR_SATURATED',
+  // A generator process could not start or died during the run: part of the load never ran.
+  GeneratorFailed: 'RUN_GENERATOR_FAILED',
   // The harness itself failed.
   HarnessFailed: 'RUN_HARNESS_FAILED',
 } as const;

@@ -41,3 +41,14 @@ export const durationFlag = (name: string, v: string | undefined, fallbackMs: nu
   }
   return ms;
 };
+
+// --generators: a number of generator processes (1 to 64), or auto.
+export const generatorsFlag = (v: string): number | 'auto' => {
+  if (v === 'auto') return 'auto';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(
+      `--generators: expected a number of generator processes (1 to 64) or auto, got ${shown(v)}`,
+    );
+  return n;
+};

@@ -1,4 +1,5 @@
-// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--set P=V]... [--dry-run]`: runs suites one
+// `nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D] [--generators N|auto] [--set P=V]...
+// [--dry-run]`: runs suites one
 // after another, each in a folder of its own (run-folders.ts), and exits 0 when each met its
 // expectation, 1 when one did not, 3 when interrupted, 4 when a run was invalid. --dry-run prints each
 // run's resolved plan and starts nothing.
@@ -17,7 +18,7 @@ import { attachProgress } from './progress.ts';
 import { claimFolder, DEFAULT_RUNS, folderGroups, pointLatest, runStamp } from './run-folders.ts';
 import { withLoadDuration } from '../suite/fault-schedule.ts';
 import type { SuiteRun } from '../suite/variants.ts';
-import { durationFlag, HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
+import { durationFlag, generatorsFlag, HELP_FLAG, parsedOrUsage, printUsage } from './flags.ts';
 import { onStopRequests } from './stop-requests.ts';
 import { InvalidSuites, loadSuites } from './suites.ts';
 import { ExitCode, UsageError } from './usage.ts';
@@ -42,7 +43,7 @@ const reportVariants = async (
 };
 
 export const RUN_USAGE = `usage: nettcp-chaos run SUITE... [--out DIR] [--json] [--seed N] [--duration D]
-                        [--set PATH=VALUE]... [--dry-run]
+                        [--generators N|auto] [--set PATH=VALUE]... [--dry-run]
 
 Runs each suite: starts its target, runs load and faults, checks, and writes history.ndjson,
 report.json, junit.xml and report.html to runs/<suite>/<time>/ (runs/<suite>/latest points at the
@@ -53,6 +54,9 @@ writes the reports, exit 3 (so do SIGTERM and SIGHUP); a second one forces.
   --json       print the reports as JSON on stdout instead of the summary
   --seed N     the seed for payloads and random choices (overrides the suite's)
   --duration D every load runs for D (a soak's length; constant models run D, a ramp keeps its shape)
+  --generators N|auto
+               run the load in N generator processes, each an execution segment of every load
+               (auto: the cores the target does not need); overrides the suite's generators
   --set PATH=VALUE
                set a field of every run, as a variant's set does: a dotted path (load.0.rate=300,
                checks.listener.responsive.maxGap=2s), the value read as YAML; repeat for more
@@ -73,6 +77,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
           json: { type: 'boolean', default: false },
           seed: { type: 'string' },
           duration: { type: 'string' },
+          generators: { type: 'string' },
           'dry-run': { type: 'boolean', default: false },
           set: { type: 'string', multiple: true, default: [] },
           ...HELP_FLAG,
@@ -88,6 +93,7 @@ export const runCommand = async (argv: string[]): Promise<number> => {
       throw new UsageError(`--seed: expected an integer, got ${JSON.stringify(values.seed)}`);
   }
   const durationMs = values.duration === undefined ? undefined : durationFlag('duration', values.duration, 0);
+  const generators = values.generators === undefined ? undefined : generatorsFlag(values.generators);
   let suites: SuiteRun[];
   try {
     suites = await loadSuites(positionals, { env: process.env, sets: values.set });
@@ -104,6 +110,8 @@ export const runCommand = async (argv: string[]): Promise<number> => {
       notes: [...(r.notes ?? []), `--duration ${values.duration}: every load runs ${values.duration}`],
     }));
   }
+
+  if (generators !== undefined) suites = suites.map((r) => ({ ...r, suite: { ...r.suite, generators } }));
 
   if (values['dry-run']) {
     const plans = suites.map((s) => planOf(s, seed));

@@ -7,6 +7,7 @@ import type { LoadSpec } from '../suite/schema.ts';
 import { clientOf } from './clients/index.ts';
 import type { ClientLoad, LoadTarget } from './clients/types.ts';
 import { modelOf } from './models/index.ts';
+import { type Segment, WHOLE } from './segment.ts';
 import { LoadStats } from './stats.ts';
 
 export type { LoadTarget } from './clients/types.ts';
@@ -17,7 +18,10 @@ export type LoadRunnerOptions = {
   target: LoadTarget;
   seed: number;
   allowRemote: boolean;
-  history: HistoryWriter;
+  // Where sessions and windows go: the run's history, or a generator's stream back to the harness.
+  history: Pick<HistoryWriter, 'now' | 'append'>;
+  // The part of every load this runner runs (a generator's execution segment); the whole by default.
+  segment?: Segment;
 };
 
 export class LoadRunner {
@@ -41,7 +45,7 @@ export class LoadRunner {
       // The load's client runs it on its model's schedule.
       clientOf(spec).start(spec, {
         name: spec.name,
-        schedule: modelOf(spec).schedule(spec),
+        schedule: modelOf(spec).schedule(spec, this.#o.segment ?? WHOLE),
         start: start + spec.startAt,
         stats: this.stats[i]!,
         now: () => h.now(),

@@ -22,8 +22,9 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   ms <= 0
     ? Promise.resolve()
     : new Promise((resolve) => {
-        const t = setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        const onAbort = () => (clearTimeout(t), resolve());
+        const t = setTimeout(() => (signal.removeEventListener('abort', onAbort), resolve()), ms);
+        signal.addEventListener('abort', onAbort, { once: true });
       });
 
 // Runs one session; `onCall` sees each call's outcome and latency. Never rejects for what the target does.

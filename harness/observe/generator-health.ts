@@ -38,3 +38,15 @@ export class GeneratorHealth {
 // A generator is saturated when it spent this share of a core for this many samples in a row.
 export const SATURATED_CPU_PERCENT = 90;
 export const SATURATED_SAMPLES = 4;
+
+// Readings in a row at or above SATURATED_CPU_PERCENT, per generator (the harness, or a generator process).
+export class SaturationWatch {
+  #inRow = new Map<string, number>();
+
+  // How many readings in a row `who` has been saturated, once that reaches SATURATED_SAMPLES; else undefined.
+  saturated(who: string, cpuPercent: number): number | undefined {
+    const n = cpuPercent >= SATURATED_CPU_PERCENT ? (this.#inRow.get(who) ?? 0) + 1 : 0;
+    this.#inRow.set(who, n);
+    return n >= SATURATED_SAMPLES ? n : undefined;
+  }
+}

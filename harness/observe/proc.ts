@@ -2,7 +2,8 @@
 // Hand-written: the npm /proc readers (pidusage, ps-list) give CPU and memory but not fds or socket
 // states, which are what a leak check needs.
 
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readlinkSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { parseStat, type ProcStat } from '../../model/proc-stat.ts';
 
 export { CLOCK_TICKS_PER_SECOND, parseStat, type ProcStat } from '../../model/proc-stat.ts';
@@ -57,6 +58,37 @@ export const parseNetTcp = (text: string): TcpSocket[] => {
   }
   return out;
 };
+
+// One line of /proc/net/tcp{,6}: sl, local, remote, state (group 1), tx:rx, tr:when, retrnsmt, uid, timeout,
+// inode (group 2). One regular-expression match per line, without decoding the addresses: a target with
+// ten thousand sockets makes the table ten thousand lines long every reading.
+const TCP_LINE =
+  /^[^\S\n]*\d+:[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+([0-9A-Fa-f]{2})[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+(\d+)/;
+
+// TCP states by inode from /proc/net/tcp{,6} text, only for the inodes asked for, into `into`. `from` and
+// `lines` read a slice (at most `lines` lines from offset `from`); it returns where the next slice starts,
+// or -1 at the end.
+export const parseTcpStates = (
+  text: string,
+  inodes: ReadonlySet<number>,
+  into: Map<number, string>,
+  from = 0,
+  lines = Infinity,
+): number => {
+  const re = new RegExp(TCP_LINE.source, 'gm');
+  re.lastIndex = from;
+  for (let n = 0; n < lines; n++) {
+    const m = re.exec(text);
+    if (m === null) return -1;
+    const inode = Number(m[2]);
+    const state = TCP_STATES[m[1]!.toUpperCase()];
+    if (state !== undefined && inodes.has(inode)) into.set(inode, state);
+  }
+  return re.lastIndex;
+};
+
+// How many /proc/net/tcp lines are read in one turn of the event loop (a few milliseconds' worth).
+const TCP_LINES_PER_TURN = 2048;
 
 // Socket inodes of Unix-domain sockets (/proc/net/unix), so non-TCP sockets can be named.
 export const parseNetUnix = (text: string): Set<number> => {
@@ -116,8 +148,18 @@ export const readFds = async (pid: number): Promise<FdKinds | undefined> => {
     if (missing(e)) return undefined;
     throw e;
   }
-  const links = await Promise.all(names.map((n) => readlink(`/proc/${pid}/fd/${n}`).catch(() => undefined)));
-  return classifyFds(links.filter((l): l is string => l !== undefined));
+  // /proc links read synchronously in slices of FDS_PER_TURN: a promise and a thread-pool hop per fd cost
+  // several times the readlink itself, and a target with ten thousand fds is read every interval.
+  const links: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    if (i > 0 && i % FDS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+    try {
+      links.push(readlinkSync(`/proc/${pid}/fd/${names[i]}`));
+    } catch {
+      // the fd closed meanwhile
+    }
+  }
+  return classifyFds(links);
 };
 
 // Longer command lines are cut here: a report shows what the process is, not every argument.
@@ -143,6 +185,7 @@ export const readCmdline = async (pid: number): Promise<string | undefined> => {
     return undefined;
   }
 };
+const FDS_PER_TURN = 512;
 
 // Resident memory in bytes (VmRSS of /proc/PID/status), 0 when unknown.
 export const readRss = async (pid: number): Promise<number> => {
@@ -160,6 +203,21 @@ export const readTcpSockets = async (): Promise<Map<number, TcpSocket>> => {
   for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
     const text = await readFile(f, 'utf8').catch(() => '');
     for (const s of parseNetTcp(text)) out.set(s.inode, s);
+  }
+  return out;
+};
+
+// The TCP states of the given socket inodes (those of this network namespace that are TCP sockets).
+export const readTcpStates = async (inodes: ReadonlySet<number>): Promise<Map<number, string>> => {
+  const out = new Map<number, string>();
+  if (inodes.size === 0) return out;
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    const text = await readFile(f, 'utf8').catch(() => '');
+    // Tens of thousands of lines (a target's sockets and the load's): a slice per turn of the event loop.
+    for (let at = parseTcpStates(text, inodes, out, 0, TCP_LINES_PER_TURN); at >= 0;) {
+      await new Promise((r) => setImmediate(r));
+      at = parseTcpStates(text, inodes, out, at, TCP_LINES_PER_TURN);
+    }
   }
   return out;
 };

@@ -8,7 +8,7 @@ import {
   readCmdline,
   readFds,
   readRss,
-  readTcpSockets,
+  readTcpStates,
   readUnixInodes,
 } from './proc.ts';
 
@@ -27,44 +27,50 @@ export class TargetSampler {
   async sample(): Promise<ProcessSample[]> {
     const root = this.#root();
     if (root === undefined) return [];
-    const [stats, tcp, unix] = await Promise.all([readAllStats(), readTcpSockets(), readUnixInodes()]);
-    const tree = descendants(root, stats);
+    const tree = descendants(root, await readAllStats());
     const now = performance.now();
     const seen = new Set<string>();
-    const out = await Promise.all(
-      tree.map(async (s): Promise<ProcessSample | undefined> => {
-        const [fds, rssBytes] = await Promise.all([readFds(s.pid), readRss(s.pid)]);
-        if (fds === undefined) return undefined;
-        const key = `${s.pid}:${s.starttime}`;
-        seen.add(key);
-        const ticks = s.utime + s.stime;
-        const prev = this.#last.get(key);
-        // The command line once per process, in the first reading that sees it (it does not change).
-        const cmd = prev === undefined ? await readCmdline(s.pid) : undefined;
-        this.#last.set(key, { ticks, at: now });
-        const cpuPercent =
-          prev === undefined || now <= prev.at
-            ? 0
-            : ((ticks - prev.ticks) / CLOCK_TICKS_PER_SECOND / ((now - prev.at) / 1000)) * 100;
-        const states: Record<string, number> = {};
-        for (const inode of fds.socketInodes) {
-          const state = tcp.get(inode)?.state ?? (unix.has(inode) ? 'UNIX' : 'OTHER');
-          states[state] = (states[state] ?? 0) + 1;
-        }
-        const { socketInodes: _, ...counts } = fds;
-        return {
-          pid: s.pid,
-          ppid: s.ppid,
-          comm: s.comm,
-          ...(cmd === undefined ? {} : { cmd }),
-          role: this.#role(s.pid, s.pid === root),
-          fds: counts,
-          tcp: states,
-          rssBytes,
-          cpuPercent: Math.max(0, cpuPercent),
-        };
-      }),
+    // The fds first: the TCP table is then read for the target's own sockets only. The command line
+    // once per process, in the first reading that sees it (it does not change).
+    const read = await Promise.all(
+      tree.map(async (s) => ({
+        s,
+        fds: await readFds(s.pid),
+        rssBytes: await readRss(s.pid),
+        cmd: this.#last.has(`${s.pid}:${s.starttime}`) ? undefined : await readCmdline(s.pid),
+      })),
     );
+    const inodes = new Set(read.flatMap((r) => r.fds?.socketInodes ?? []));
+    const [tcp, unix] = await Promise.all([readTcpStates(inodes), readUnixInodes()]);
+    const out = read.map(({ s, fds, rssBytes, cmd }): ProcessSample | undefined => {
+      if (fds === undefined) return undefined;
+      const key = `${s.pid}:${s.starttime}`;
+      seen.add(key);
+      const ticks = s.utime + s.stime;
+      const prev = this.#last.get(key);
+      this.#last.set(key, { ticks, at: now });
+      const cpuPercent =
+        prev === undefined || now <= prev.at
+          ? 0
+          : ((ticks - prev.ticks) / CLOCK_TICKS_PER_SECOND / ((now - prev.at) / 1000)) * 100;
+      const states: Record<string, number> = {};
+      for (const inode of fds.socketInodes) {
+        const state = tcp.get(inode) ?? (unix.has(inode) ? 'UNIX' : 'OTHER');
+        states[state] = (states[state] ?? 0) + 1;
+      }
+      const { socketInodes: _, ...counts } = fds;
+      return {
+        pid: s.pid,
+        ppid: s.ppid,
+        comm: s.comm,
+        ...(cmd === undefined ? {} : { cmd }),
+        role: this.#role(s.pid, s.pid === root),
+        fds: counts,
+        tcp: states,
+        rssBytes,
+        cpuPercent: Math.max(0, cpuPercent),
+      };
+    });
     for (const k of this.#last.keys()) if (!seen.has(k)) this.#last.delete(k);
     return out.filter((p): p is ProcessSample => p !== undefined);
   }

@@ -5,7 +5,6 @@ import type { NetworkProxy } from '../../faults/network/types.ts';
 import type { Phase } from '../../model/history.ts';
 import type { Invalid, InvalidCode } from '../../model/result.ts';
 import type { HistoryWriter } from '../history/writer.ts';
-import type { LoadRunner } from '../load/runner.ts';
 import type { ParsedSuite } from '../suite/schema.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 import type { RunningTarget } from '../target/types.ts';
@@ -14,6 +13,17 @@ import type { FaultTimeline } from './fault-timeline.ts';
 import type { Journal } from './journal.ts';
 
 export type LogLevel = 'info' | 'warn' | 'error';
+
+// What drives the run's load: the load runner in this process, or the pool of generator processes.
+export type LoadDriver = {
+  start(): void;
+  // Resolves when every load's model has run its course (or load was stopped).
+  readonly done: Promise<void>;
+  // Stops starting sessions; those in flight may finish for drainMs, then are cut off.
+  stop(drainMs: number): Promise<void>;
+  // Records each load's window since the last call.
+  emitWindows(): void | Promise<void>;
+};
 
 export type RunContext = {
   run: SuiteRun;
@@ -28,7 +38,7 @@ export type RunContext = {
   journal?: Journal;
   target?: RunningTarget;
   proxy?: NetworkProxy;
-  runner?: LoadRunner;
+  runner?: LoadDriver;
   timeline?: FaultTimeline;
   // Why the run is invalid (the first reason wins).
   invalid?: Invalid;

@@ -6,8 +6,9 @@ import { settleMs } from '../checks/index.ts';
 import { LoadRunner } from '../load/runner.ts';
 import { faultSchedule, loadEndMs } from '../suite/fault-schedule.ts';
 import type { RunningTarget } from '../target/types.ts';
-import { onStop, phase, type RunContext } from './context.ts';
+import { type LoadDriver, onStop, phase, type RunContext } from './context.ts';
 import { FaultTimeline } from './fault-timeline.ts';
+import { generatorCount, startGenerators } from './generators.ts';
 import type { Observers } from './observe.ts';
 
 export const driveLoad = async (
@@ -16,6 +17,11 @@ export const driveLoad = async (
   observers: Observers,
 ): Promise<void> => {
   const { h, suite, signal } = ctx;
+  const loadTarget = { host: target.host, port: target.port, httpPort: target.httpPort, proxy: ctx.proxy };
+  // Generator processes start before the baseline, so that load starts on time.
+  const count = generatorCount(suite);
+  const pool = count === undefined ? undefined : await startGenerators(ctx, count, loadTarget);
+  if (count !== undefined && pool === undefined) return;
   // Baseline: a couple of quiet readings before load.
   phase(ctx, 'baseline');
   await sleep(suite.observe.interval * 2, signal);
@@ -23,13 +29,15 @@ export const driveLoad = async (
 
   phase(ctx, 'load', loadEndMs(suite));
   const loadStart = h.now();
-  const runner = new LoadRunner({
-    loads: suite.load,
-    target: { host: target.host, port: target.port, httpPort: target.httpPort, proxy: ctx.proxy },
-    seed: ctx.seed,
-    allowRemote: suite.allowRemote,
-    history: h,
-  });
+  const runner: LoadDriver =
+    pool ??
+    new LoadRunner({
+      loads: suite.load,
+      target: loadTarget,
+      seed: ctx.seed,
+      allowRemote: suite.allowRemote,
+      history: h,
+    });
   const timeline = new FaultTimeline({
     specs: faultSchedule(suite),
     target,
@@ -52,7 +60,7 @@ export const driveLoad = async (
 
   phase(ctx, 'drain', signal.aborted ? 0 : suite.drain);
   await runner.stop(signal.aborted ? 0 : suite.drain);
-  runner.emitWindows();
+  await runner.emitWindows();
   await timeline.healAll();
 
   const settle = settleMs(suite.checks) ?? suite.observe.interval;

@@ -3,7 +3,7 @@
 // listener probes (net.tcp, HTTP) each opening a fresh session every probe interval.
 
 import { INVALID } from '../../model/result.ts';
-import { GeneratorHealth, SATURATED_CPU_PERCENT, SATURATED_SAMPLES } from '../observe/generator-health.ts';
+import { GeneratorHealth, SaturationWatch } from '../observe/generator-health.ts';
 import { ListenerProber } from '../observe/probe.ts';
 import { TargetSampler } from '../observe/target-sampler.ts';
 import type { RunningTarget } from '../target/types.ts';
@@ -20,27 +20,48 @@ export const startObservers = (ctx: RunContext, target: RunningTarget): Observer
   const { h, suite } = ctx;
   const sampler = new TargetSampler(() => (target.running() ? target.pid : undefined), target.role);
   const generator = new GeneratorHealth();
+  const saturation = new SaturationWatch();
+  // With generator processes, the harness runs the probe and observers only.
+  const inProcess = suite.generators === undefined;
+  const judge = (who: string, cpuPercent: number, blame: string) => {
+    const n = saturation.saturated(who, cpuPercent);
+    if (n === undefined || ctx.invalid !== undefined) return;
+    invalidate(
+      ctx,
+      INVALID.GeneratorSaturated,
+      `${who} was saturated (${Math.round(cpuPercent)}% of a core for ${n} samples in a row); ${blame}`,
+    );
+    log(ctx, 'error', ctx.invalid!.message);
+  };
+  // Each generator process's health comes with its windows.
+  const unsubscribe = h.subscribe((e) => {
+    if (e.kind === 'sample' && e.source === 'generator' && e.generator !== undefined)
+      judge(
+        `load generator ${e.generator} (pid ${e.pid})`,
+        e.cpuPercent,
+        'its latencies would blame the target',
+      );
+  });
   let sampling: Promise<void> | undefined;
-  let saturated = 0;
+  // Reading a target of thousands of sockets takes a while: readings keep to a fifth of the time.
+  let lastTook = 0;
+  let lastAt = -Infinity;
   const observe = async (): Promise<void> => {
+    const started = performance.now();
+    lastAt = started;
     const processes = await sampler.sample();
+    lastTook = performance.now() - started;
     h.append({ t: h.now(), kind: 'sample', source: 'target', processes });
   };
   generator.start();
   const tick = setInterval(() => {
-    sampling ??= observe().finally(() => (sampling = undefined));
+    if (performance.now() - lastAt >= lastTook * 5)
+      sampling ??= observe().finally(() => (sampling = undefined));
     const g = generator.read();
     h.append({ t: h.now(), kind: 'sample', source: 'generator', ...g });
-    saturated = g.cpuPercent >= SATURATED_CPU_PERCENT ? saturated + 1 : 0;
-    if (saturated >= SATURATED_SAMPLES && ctx.invalid === undefined) {
-      invalidate(
-        ctx,
-        INVALID.GeneratorSaturated,
-        `the load generator was saturated (${Math.round(g.cpuPercent)}% of a core for ${saturated} samples in a row); its latencies would blame the target`,
-      );
-      log(ctx, 'error', ctx.invalid!.message);
-    }
-    ctx.runner?.emitWindows();
+    if (inProcess) judge('the load generator', g.cpuPercent, 'its latencies would blame the target');
+    else judge('the harness process', g.cpuPercent, 'its probe and observers would blame the target');
+    void ctx.runner?.emitWindows();
   }, suite.observe.interval);
   const probers = listenerProbes(suite, {
     host: target.host,
@@ -60,6 +81,7 @@ export const startObservers = (ctx: RunContext, target: RunningTarget): Observer
   for (const p of probers) p.start();
   onStop(ctx, async () => {
     clearInterval(tick);
+    unsubscribe();
     generator.stop();
     await Promise.all(probers.map((p) => p.stop()));
   });

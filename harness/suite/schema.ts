@@ -116,6 +116,8 @@ const variant = record(
   'a variant: { name, set: { dotted.path: value } }',
 );
 
+const GENERATORS = 'a number of load generator processes (1 to 64), or auto';
+
 // The suite file.
 export const suiteSchema = record(
   {
@@ -155,6 +157,15 @@ export const suiteSchema = record(
       'observers: { interval }',
     ).prefault({}),
     drain: positiveDuration('how long sessions in flight may finish after load stops').prefault('5s'),
+    generators: z
+      .union([z.int().min(1, { error: GENERATORS }).max(64, { error: GENERATORS }), z.literal('auto')], {
+        error: GENERATORS,
+      })
+      .meta({
+        description:
+          'run the load in N generator processes, each an execution segment of every load (auto: the cores the target does not need, at least 1); without it, load runs in the harness process',
+      })
+      .optional(),
     checks: checksSchema.prefault({}),
     expect,
     variants: list(variant, 'a list of variants, each { name, set }').optional(),

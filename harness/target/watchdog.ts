@@ -1,10 +1,11 @@
 // The harness side of the watchdog: starts it, registers guards, releases them, and lets it go.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Safeguard } from '../../faults/types.ts';
 import { HarnessError, HarnessErrorCode } from '../errors.ts';
+import { spawnNodeChild } from './node-child.ts';
 
 const MAIN = fileURLToPath(new URL('./watchdog-main.ts', import.meta.url));
 
@@ -18,16 +19,17 @@ export class Watchdog {
 
   // Starts the watchdog and waits until it listens.
   static async start(): Promise<Watchdog> {
-    const child = spawn(process.execPath, [MAIN], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+    // Without Node's type stripper: it does little, and costs a process of its own for the whole run.
+    const child = spawnNodeChild(MAIN, { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
     const [chunk] = (await Promise.race([
-      once(child.stdout, 'data'),
+      once(child.stdout!, 'data'),
       once(child, 'exit').then(() => {
         throw new HarnessError(HarnessErrorCode.Spawn, 'the watchdog exited before it was ready');
       }),
     ])) as [Buffer];
     if (!chunk.toString().startsWith('ready'))
       throw new HarnessError(HarnessErrorCode.Spawn, 'the watchdog did not start');
-    child.stdout.destroy();
+    child.stdout!.destroy();
     // Neither the process nor its pipe keeps the harness alive; the pipe closes when the harness exits.
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();

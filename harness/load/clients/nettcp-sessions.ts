@@ -3,6 +3,7 @@
 // when load stops.
 
 import { ConnectionPool } from '../../../clients/nettcp/index.ts';
+import { Admission } from '../admission.ts';
 import { seededRandom } from '../random.ts';
 import { sessionMessages } from '../messages.ts';
 import { runSchedule } from '../schedule-runner.ts';
@@ -22,8 +23,11 @@ export const startSessions = (
   // session.pooled: sessions open on connections the service kept, as the .NET client's pool does.
   const pool = spec.session.pooled ? new ConnectionPool() : undefined;
   const cap = schedule.kind === 'open' ? schedule.maxInFlight : Infinity;
-  // Aborts sessions still in flight when the drain ends.
-  const cut = new AbortController();
+  // Aborts sessions still in flight when the drain ends: one controller per session, since every listener
+  // added to one shared AbortSignal walks all the others (thousands of sessions made it quadratic).
+  const cuts = new Set<AbortController>();
+  let cut = false;
+  const admission = new Admission();
   const inFlight = new Set<Promise<void>>();
   const sleepers = new Set<() => void>();
   let stopped = false;
@@ -34,17 +38,30 @@ export const startSessions = (
       stats.dropped();
       return Promise.resolve();
     }
+    stats.started();
+    const p = admission.admit(() => run(intended));
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+    return p;
+  };
+
+  // One session, once admitted.
+  const run = (intended: number): Promise<void> => {
     const session = ++ids;
     const start = ctx.now();
-    stats.started();
-    const p = runSession(target, spec.session, messages(), {
+    const cutter = new AbortController();
+    // A session still waiting for its turn when the drain ended starts cut off.
+    if (cut) cutter.abort();
+    cuts.add(cutter);
+    return runSession(target, spec.session, messages(), {
       allowRemote: ctx.allowRemote,
-      signal: cut.signal,
+      signal: cutter.signal,
       onCall: (ok, ms) => stats.call(ok, ms),
       pool,
     }).then((outcome) => {
       const end = ctx.now();
-      const wasCut = !outcome.ok && outcome.failure.kind === 'aborted' && cut.signal.aborted;
+      cuts.delete(cutter);
+      const wasCut = !outcome.ok && outcome.failure.kind === 'aborted' && cutter.signal.aborted;
       const failure = outcome.ok ? undefined : outcome.failure;
       stats.finished(failure, end - intended, end - start);
       ctx.op({
@@ -61,9 +78,6 @@ export const startSessions = (
         ...(failure === undefined ? {} : { failure }),
       });
     });
-    inFlight.add(p);
-    void p.finally(() => inFlight.delete(p));
-    return p;
   };
 
   // A sleep that the stop ends at once.
@@ -102,7 +116,8 @@ export const startSessions = (
     const all = await Promise.race([drained, timedOut]);
     clearTimeout(timer);
     if (!all) {
-      cut.abort();
+      cut = true;
+      for (const c of cuts) c.abort();
       await Promise.all([...inFlight]);
     }
     await done;

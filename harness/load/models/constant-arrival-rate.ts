@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { constantArrivals } from '../../../model/arrivals.ts';
 import { positiveDuration, positiveNumber, record } from '../../../model/fields.ts';
 import { maxSessions } from '../load-fields.ts';
+import { scale, segmentArrivals } from '../segment.ts';
 import type { LoadModel } from './types.ts';
 
 const schema = record(
@@ -22,11 +23,12 @@ export const constantArrivalRate = {
   schema,
   kind: 'open',
   describe: (spec) => `constant-arrival-rate ${spec.rate} sessions/s`,
-  schedule: (spec) => ({
+  // The segment's arrivals are numbered in the whole schedule, so each keeps its shape.
+  schedule: (spec, segment) => ({
     kind: 'open',
-    arrivals: () => constantArrivals(spec.rate, spec.duration),
+    arrivals: () => segmentArrivals(segment, constantArrivals(spec.rate, spec.duration)),
     durationMs: spec.duration,
-    maxInFlight: spec.maxSessions,
+    maxInFlight: scale(segment, spec.maxSessions),
   }),
   durationMs: (spec) => spec.duration,
   withDuration: (spec, ms) => ({ ...spec, duration: ms }),

@@ -3,6 +3,7 @@
 
 import * as z from 'zod';
 import { positiveDuration, positiveInt, record } from '../../../model/fields.ts';
+import { scale } from '../segment.ts';
 import type { LoadModel } from './types.ts';
 
 const schema = record(
@@ -19,7 +20,12 @@ export const constantSessions = {
   schema,
   kind: 'closed',
   describe: (spec) => `constant-sessions ${spec.sessions} at once`,
-  schedule: (spec) => ({ kind: 'closed', lanes: spec.sessions, durationMs: spec.duration }),
+  // The lanes are the units: a segment keeps its share of them going.
+  schedule: (spec, segment) => ({
+    kind: 'closed',
+    lanes: scale(segment, spec.sessions),
+    durationMs: spec.duration,
+  }),
   durationMs: (spec) => spec.duration,
   withDuration: (spec, ms) => ({ ...spec, duration: ms }),
 } satisfies LoadModel<typeof schema>;

@@ -7,6 +7,7 @@ import { rampArrivals } from '../../../model/arrivals.ts';
 import { formatDuration } from '../../../model/duration.ts';
 import { list, positiveDuration, record } from '../../../model/fields.ts';
 import { maxSessions } from '../load-fields.ts';
+import { scale, segmentArrivals } from '../segment.ts';
 import type { LoadModel } from './types.ts';
 
 const stage = record(
@@ -41,11 +42,12 @@ export const rampingArrivalRate = {
   kind: 'open',
   describe: (spec) =>
     `ramping-arrival-rate from ${spec.startRate}/s: ${spec.stages.map((x) => `${x.target}/s over ${formatDuration(x.duration)}`).join(', ')}`,
-  schedule: (spec) => ({
+  // The segment's arrivals are numbered in the whole schedule, so each keeps its shape.
+  schedule: (spec, segment) => ({
     kind: 'open',
-    arrivals: () => rampArrivals(spec.startRate, spec.stages),
+    arrivals: () => segmentArrivals(segment, rampArrivals(spec.startRate, spec.stages)),
     durationMs: lengthMs(spec),
-    maxInFlight: spec.maxSessions,
+    maxInFlight: scale(segment, spec.maxSessions),
   }),
   durationMs: lengthMs,
   // The ramp keeps its shape, its stages scaled.

@@ -1,5 +1,10 @@
 import t from 'tap';
-import { GeneratorHealth } from '../../../harness/observe/generator-health.ts';
+import {
+  GeneratorHealth,
+  SATURATED_CPU_PERCENT,
+  SATURATED_SAMPLES,
+  SaturationWatch,
+} from '../../../harness/observe/generator-health.ts';
 
 t.test('a busy generator reads as busy, with its event loop lagging', async (t) => {
   const g = new GeneratorHealth();
@@ -22,4 +27,14 @@ t.test('a busy generator reads as busy, with its event loop lagging', async (t) 
     `busy ${busy.cpuPercent.toFixed(0)}% over idle ${idle.cpuPercent.toFixed(0)}%`,
   );
   t.ok(idle.lagMaxMs < busy.lagMaxMs);
+});
+
+t.test('saturation counts readings in a row per generator, and a reading below starts over', async (t) => {
+  const w = new SaturationWatch();
+  const hot = SATURATED_CPU_PERCENT;
+  for (let i = 1; i < SATURATED_SAMPLES; i++) t.equal(w.saturated('a', hot), undefined, `a: ${i} in a row`);
+  t.equal(w.saturated('b', hot), undefined, 'b counts on its own');
+  t.equal(w.saturated('a', hot), SATURATED_SAMPLES, 'a is saturated');
+  t.equal(w.saturated('a', hot - 1), undefined);
+  t.equal(w.saturated('a', hot), undefined, 'a starts over');
 });

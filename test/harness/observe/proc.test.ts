@@ -7,11 +7,13 @@ import {
   parseNetTcp,
   parseCmdline,
   parseStat,
+  parseTcpStates,
   readAllStats,
   readCmdline,
   readFds,
   readStat,
   readTcpSockets,
+  readTcpStates,
 } from '../../../harness/observe/proc.ts';
 
 const STAT =
@@ -80,6 +82,50 @@ t.test('/proc/net/tcp parsing never throws and never invents sockets', async (t)
   t.pass();
 });
 
+t.test('the TCP states of the inodes asked for, as the full parse reads them', async (t) => {
+  const found = new Map<number, string>();
+  t.equal(parseTcpStates(TCP, new Set([22222, 99]), found), -1, 'read to the end');
+  t.same([...found], [[22222, 'CLOSE_WAIT']]);
+  // Read a line at a time, the table gives the same.
+  const sliced = new Map<number, string>();
+  let slices = 0;
+  for (let at = 0; at >= 0; slices++) at = parseTcpStates(TCP, new Set([11111, 22222]), sliced, at, 1);
+  t.same(
+    [...sliced],
+    [
+      [11111, 'LISTEN'],
+      [22222, 'CLOSE_WAIT'],
+    ],
+  );
+  t.equal(slices, 4, 'three lines, then the end');
+  // Lines of sockets, their fields spaced as the kernel pads them, with noise between.
+  const hex = (n: number, w: number) => n.toString(16).toUpperCase().padStart(w, '0');
+  const line = fc
+    .record({
+      sl: fc.nat(99_999),
+      state: fc.integer({ min: 1, max: 12 }),
+      inode: fc.nat(2 ** 31),
+      pad: fc.integer({ min: 1, max: 4 }),
+    })
+    .map(
+      ({ sl, state, inode, pad }) =>
+        `${String(sl).padStart(4)}: 0100007F:${hex(sl % 65536, 4)} 0100007F:1F90 ${hex(state, 2)} 00000000:00000000 00:00000000 00000000${' '.repeat(pad)}0        0 ${inode} 1 0000000000000000 20 4 30 10 -1`,
+    );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(line, fc.string({ maxLength: 120 })), { maxLength: 12 }), (lines) => {
+      const text = ['header', ...lines].join('\n');
+      const full = parseNetTcp(text);
+      const asked = new Set(full.map((s) => s.inode));
+      const states = new Map<number, string>();
+      parseTcpStates(text, asked, states);
+      return (
+        full.every((s) => states.get(s.inode) !== undefined) && [...states.keys()].every((i) => asked.has(i))
+      );
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 t.test('fd links are classified by kind', async (t) => {
   t.same(
     classifyFds(['socket:[5]', 'pipe:[6]', '/tmp/x', '/dev/null', 'anon_inode:[eventpoll]', 'socket:[7]']),
@@ -115,6 +161,8 @@ t.test('this process: its sockets show up with their TCP state', async (t) => {
   const states = after.socketInodes.map((i) => tcp.get(i)?.state).filter(Boolean);
   t.ok(states.includes('CLOSE_WAIT'), `a socket in CLOSE_WAIT among ${states.join(', ')}`);
   t.ok(states.includes('LISTEN'));
+  const own = await readTcpStates(new Set(after.socketInodes));
+  t.same([...own.values()].sort(), (states as string[]).sort(), 'the same states for our own sockets');
   client.destroy();
 });
 

@@ -137,3 +137,15 @@ t.test('an alias to an anchor that does not exist is a YAML problem, not a crash
     's.yaml:17:36 (suite): YAML: Unresolved alias (the anchor must be set before the alias): nothing',
   ]);
 });
+
+t.test('generators is a number of processes or auto, and absent by default', async (t) => {
+  const r = loadSuiteText(GOOD, 's.yaml');
+  t.equal(r.ok && r.loaded.suite.generators, undefined);
+  const two = loadSuiteText(`${GOOD}generators: 2\n`, 's.yaml');
+  t.equal(two.ok && two.loaded.suite.generators, 2);
+  const auto = loadSuiteText(`${GOOD}generators: auto\n`, 's.yaml');
+  t.equal(auto.ok && auto.loaded.suite.generators, 'auto');
+  t.match(problems(`${GOOD}generators: 0\n`), [
+    /s\.yaml:22:13 generators: expected a number of load generator processes \(1 to 64\), or auto, got 0 \(number\)/,
+  ]);
+});
