@@ -7,7 +7,7 @@ import { split, WHOLE } from '../../../../harness/load/segment.ts';
 
 const ms = (min: number, max: number) => fc.integer({ min, max }).map((n) => `${n}ms`);
 
-const common = { name: 'l', via: '/a', client: 'nettcp', startAt: '0s', session: {} };
+// A model's schema holds its own fields only (the load's others come from its client and load-fields.ts).
 
 // A spec of each registered model, as its schema gives it (defaults filled in).
 const specs: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
@@ -29,7 +29,7 @@ const specs: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
 };
 
 const parsed = (model: AnyModel, fields: Record<string, unknown>) =>
-  model.schema.parse({ ...common, model: model.name, ...fields });
+  model.schema.parse({ model: model.name, ...fields });
 
 const units = (s: Schedule): number[] =>
   s.kind === 'closed' ? [s.lanes] : [...{ [Symbol.iterator]: s.arrivals }];
