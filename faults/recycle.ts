@@ -5,7 +5,8 @@
 
 import * as z from 'zod';
 import { list, oneOf, text, urlPath } from '../model/fields.ts';
-import { faultFields, restartListening, SIGNALS } from './common.ts';
+import { FaultError, faultFields, restartListening, SIGNALS } from './common.ts';
+import { FaultErrorCode } from './errors.ts';
 import type { Fault, FaultContext } from './types.ts';
 
 const schema = z
@@ -79,6 +80,8 @@ export const recycle = {
       const r = await ctx.target.control!({ command: 'recycle', path: s.path, mode: s.mode ?? 'overlapped' });
       ctx.note({ ...r, refusedDuring: grown(refusedBefore, await refusedSoFar(ctx)) });
     } else if (s.signal !== undefined) {
+      if (ctx.target.pid === undefined)
+        throw new FaultError(FaultErrorCode.NoProcess, 'a remote target has no local process to signal');
       process.kill(ctx.target.pid, s.signal);
     } else if (s.command !== undefined) {
       const code = await ctx.target.runCommand!(s.command);

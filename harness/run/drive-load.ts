@@ -1,4 +1,4 @@
-// The middle of a run: a quiet baseline reading, then load with the fault timeline, the drain, every
+// The middle of a run: the warm-up the checks ask for, a quiet baseline reading, then load with the fault timeline, the drain, every
 // fault healed, the settle, and the final reading the leak checks compare with the baseline.
 
 import { sleep } from '../../faults/common.ts';
@@ -10,6 +10,7 @@ import { onStop, phase, type RunContext } from './context.ts';
 import { FaultTimeline } from './fault-timeline.ts';
 import type { Observers } from './observe.ts';
 import { resolveVia } from './resolve-via.ts';
+import { warmUp } from './warmup.ts';
 
 export const driveLoad = async (
   ctx: RunContext,
@@ -17,6 +18,7 @@ export const driveLoad = async (
   observers: Observers,
 ): Promise<void> => {
   const { h, suite, signal } = ctx;
+  await warmUp(ctx, target);
   // Baseline: a couple of quiet readings before load.
   phase(ctx, 'baseline');
   await sleep(suite.observe.interval * 2, signal);

@@ -5,12 +5,13 @@
 import { faultRules } from './rules/faults.ts';
 import { loopbackRules } from './rules/loopback.ts';
 import { nameRules } from './rules/names.ts';
+import { observerRules } from './rules/observers.ts';
 import { isObj, type RawIssue, type Rule } from './rules/raw.ts';
 import { targetRules } from './rules/target.ts';
 
 export type { RawIssue } from './rules/raw.ts';
 
 // In the order their problems are listed.
-const RULES: readonly Rule[] = [targetRules, loopbackRules, faultRules, nameRules];
+const RULES: readonly Rule[] = [targetRules, loopbackRules, faultRules, observerRules, nameRules];
 
 export const crossChecks = (raw: unknown): RawIssue[] => (isObj(raw) ? RULES.flatMap((r) => r(raw)) : []);

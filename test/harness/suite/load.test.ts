@@ -45,7 +45,7 @@ t.test('a valid suite loads with defaults filled in and durations in ms', async 
   t.match(s.load[0], { model: 'constant-arrival-rate', rate: 50, duration: 10000, maxSessions: 1000 });
   t.match(s.load[0]?.session, { calls: 3, payload: 256, operation: 'echo', openTimeout: 5000 });
   t.same(s.faults[0], { kind: 'recycle', at: 3000, mode: 'overlapped' });
-  t.same(s.checks['handles.noLeak'], { tolerance: 2, settle: 3000 });
+  t.same(s.checks['handles.noLeak'], { tolerance: 2, settle: 3000, warmup: 10 });
   t.equal(s.expect, 'pass');
 });
 
