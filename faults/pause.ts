@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { formatDuration } from '../model/duration.ts';
 import { positiveDuration, record } from '../model/fields.ts';
-import { faultDuration, faultFields } from './common.ts';
+import { faultDuration, faultFields, onRemote } from './common.ts';
 import { signalIfSame, stateOf, waitState } from './processes.ts';
 import {
   checkSelection,
@@ -73,7 +73,15 @@ export const pause = {
   name: 'pause',
   actsOnWorker: true,
   schema,
-  checkTarget: (s, target) => selectionTargetProblems(s, target),
+  checkTarget: (s, target) =>
+    target === 'remote'
+      ? [
+          onRemote(
+            'pause',
+            'suspend and resume it with your own commands: { kind: command, at: 5s, duration: 3s, run: [ssh, winhost, pssuspend, w3wp.exe], heal: [ssh, winhost, pssuspend, -r, w3wp.exe] }',
+          ),
+        ]
+      : selectionTargetProblems(s, target),
   describe: (s) =>
     `pause ${describeSelection(s)} for ${formatDuration(s.duration)}` +
     (s.cycle === undefined

@@ -5,7 +5,7 @@
 
 import * as z from 'zod';
 import { list, oneOf, text, urlPath } from '../model/fields.ts';
-import { FaultError, faultFields, restartListening, SIGNALS } from './common.ts';
+import { COMMAND_INSTEAD, FaultError, faultFields, onRemote, restartListening, SIGNALS } from './common.ts';
 import { FaultErrorCode } from './errors.ts';
 import type { Fault, FaultContext } from './types.ts';
 
@@ -48,6 +48,7 @@ export const recycle = {
   actsOnWorker: true,
   schema,
   checkTarget: (spec, target) => {
+    if (target === 'remote') return [onRemote('recycle', COMMAND_INSTEAD)];
     if (target === 'host') {
       return spec.signal !== undefined || spec.command !== undefined
         ? [
