@@ -3,7 +3,7 @@
 // or the host), broken down by a parts label (TCP state), and CPU counters made into a rate between two
 // readings. A figure no sample matched has no reading: never a zero.
 
-import type { FigureName, FigureReading, Subject } from '../../../model/figures.ts';
+import { FIGURE_NAMES, type FigureName, type FigureReading, type Subject } from '../../../model/figures.ts';
 import { type ExporterMapping, type MetricRule, normaliseState } from './exporters.ts';
 import type { PromSample } from './text.ts';
 
@@ -129,7 +129,7 @@ export class ReadingMaker {
 
   // Every figure's readings at run time `t` from one scrape's samples.
   all(samples: readonly PromSample[], t: number): FigureReading[] {
-    const figures = Object.keys(this.#o.rules) as FigureName[];
+    const figures = FIGURE_NAMES.filter((f) => this.#o.rules[f] !== undefined);
     const out = figures.flatMap((f) => this.figure(f, samples, t));
     return [...out, ...this.processCount(out)];
   }

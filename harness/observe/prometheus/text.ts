@@ -57,7 +57,8 @@ const sampleLine = (line: string): PromSample => {
           v += e === 'n' ? '\n' : e === '\\' ? '\\' : e === '"' ? '"' : `\\${e ?? ''}`;
         } else v += c;
       }
-      labels[l[0]] = v;
+      // defineProperty: a label named __proto__ is a label like any other.
+      Object.defineProperty(labels, l[0], { value: v, enumerable: true, writable: true, configurable: true });
       while (line[i] === ' ') i++;
       if (line[i] === ',') i++;
       else if (line[i] !== '}') throw new Error(`expected , or } after label ${l[0]}`);
