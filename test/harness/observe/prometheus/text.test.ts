@@ -41,7 +41,7 @@ const name = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/);
 const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,12}$/);
 const escape = (v: string) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
 
-t.test('what an exporter writes is read back as it was (any names, label values, numbers)', async (t) => {
+t.test('what an exporter writes is read back as it was (any names, label values, numbers)', async () => {
   fc.assert(
     fc.property(
       fc.array(
@@ -76,7 +76,7 @@ t.test('what an exporter writes is read back as it was (any names, label values,
   );
 });
 
-t.test('any text either parses or fails with the parser’s own error, never anything else', async (t) => {
+t.test('any text either parses or fails with the parser’s own error, never anything else', async () => {
   fc.assert(
     fc.property(fc.string({ maxLength: 200 }), (s) => {
       try {
