@@ -64,6 +64,11 @@ export const attachProgress = (h: HistoryWriter, out: NodeJS.WriteStream = proce
           show(e.t);
         }
         if (e.source === 'target') fds = e.processes.reduce((n, p) => n + p.fds.total, 0);
+        // A remote target's handles, from an exporter (a failed reading keeps the last count).
+        if (e.source === 'observer') {
+          const handles = e.readings.filter((r) => r.figure === 'handles');
+          if (handles.length > 0) fds = handles.reduce((n, r) => n + r.value, 0);
+        }
         break;
       case 'fault':
         if (e.type === 'inject' || e.type === 'intent') active.set(e.id, e.label);
