@@ -43,11 +43,19 @@ for (const c of cases) {
   const summaries: string[] = [];
   for (let i = 0; i < RUNS; i++) {
     const out = join(dir, `${c.name}-${i}`);
-    await execa(process.execPath, [CLI, 'run', file, '--out', out], { reject: false, timeout: 120_000 });
-    const report = JSON.parse(await readFile(join(out, c.name, 'report.json'), 'utf8')) as {
-      verdicts: { check: string; status: string; summary: string }[];
-    };
-    const v = report.verdicts.find((x) => x.check === 'handles.noLeak');
+    const r = await execa(process.execPath, [CLI, 'run', file, '--out', out], {
+      reject: false,
+      timeout: 120_000,
+      all: true,
+    });
+    const report = await readFile(join(out, c.name, 'report.json'), 'utf8')
+      .then((t) => JSON.parse(t) as { verdicts: { check: string; status: string; summary: string }[] })
+      .catch(() => undefined);
+    if (report === undefined)
+      console.log(
+        `  ${c.name} run ${i}: no report (exit ${r.exitCode}): ${(r.all ?? '').split('\n').slice(-5).join(' | ')}`,
+      );
+    const v = report?.verdicts.find((x) => x.check === 'handles.noLeak');
     counts[v?.status ?? 'missing'] = (counts[v?.status ?? 'missing'] ?? 0) + 1;
     summaries.push(v?.summary ?? '(no verdict)');
   }

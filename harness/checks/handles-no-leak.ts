@@ -108,7 +108,14 @@ const judgeSeries = (
   const lastLoad = s.points.filter((p) => p.t <= o.loadTo).at(-1);
   const baselinePoint = before ?? warmPoint ?? lastLoad ?? settledPoint;
   const baseline = levelOf(baselinePoint);
-  const settled = levelOf(settledPoint);
+  // Each kind at its lowest after settle: a probe's socket open at one reading is gone at another.
+  const settledLevels = settledPoints.map(levelOf);
+  const lowestSockets = Math.min(...settledLevels.map((l) => l.sockets ?? Infinity));
+  const settled: Level = {
+    ...levelOf(settledPoint),
+    others: Math.min(...settledLevels.map((l) => l.others)),
+    ...(Number.isFinite(lowestSockets) ? { sockets: lowestSockets } : {}),
+  };
   const warm = warmPoint === undefined ? undefined : levelOf(warmPoint);
   const otherGrowth = settled.others - baseline.others;
   const keptGrowing = warm === undefined || settled.others - warm.others > o.tolerance;

@@ -278,3 +278,18 @@ t.test('without a final reading the verdict is unknown, never pass', async (t) =
     'unknown',
   );
 });
+
+t.test(
+  'after settle each kind counts at its lowest: a socket in one reading and a file in another are no leak',
+  async (t) => {
+    const v = run(
+      target(900, proc(100, { socket: 3, file: 6 })),
+      phase(1000, 'load'),
+      phase(9000, 'settle'),
+      target(9500, proc(100, { socket: 4, file: 4 })),
+      phase(10000, 'final'),
+      target(10100, proc(100, { socket: 3, file: 6 })),
+    );
+    t.equal(v.status, 'pass', v.summary);
+  },
+);
