@@ -68,8 +68,22 @@ const levelOf = (p: FigurePoint): Level => {
   };
 };
 
-const lowest = (points: readonly FigurePoint[]): FigurePoint | undefined =>
-  points.reduce<FigurePoint | undefined>((m, p) => (m === undefined || p.value < m.value ? p : m), undefined);
+// The lowest of each kind over some readings (sessions in flight at one reading are gone at another),
+// at the time of the lowest total.
+const floor = (points: readonly FigurePoint[]): Level | undefined => {
+  if (points.length === 0) return undefined;
+  const levels = points.map(levelOf);
+  const low = levels.reduce((m, l) => (l.value < m.value ? l : m));
+  const sockets = levels.every((l) => l.sockets !== undefined)
+    ? Math.min(...levels.map((l) => l.sockets!))
+    : undefined;
+  return {
+    t: low.t,
+    value: low.value,
+    others: Math.min(...levels.map((l) => l.others)),
+    ...(sockets === undefined ? {} : { sockets }),
+  };
+};
 
 const who = (r: Pick<Row, 'scope' | 'pid' | 'role' | 'name'>): string =>
   r.scope === 'process'
@@ -96,27 +110,20 @@ const judgeSeries = (
   o: { loadFrom: number; loadTo: number; settleFrom: number; tolerance: number },
 ): Row | undefined => {
   const settledPoints = s.points.filter((p) => p.t >= o.settleFrom);
-  const settledPoint = lowest(settledPoints);
+  // Each kind at its lowest after settle: a probe's socket open at one reading is gone at another.
+  const settled = floor(settledPoints);
   // Gone by the end (a recycled worker that exited): its handles went with it.
-  if (settledPoint === undefined) return undefined;
+  if (settled === undefined) return undefined;
   const before = s.points.filter((p) => p.t <= o.loadFrom).at(-1);
   const first = s.points[0]!;
   const late = before === undefined;
   const start = late ? Math.max(o.loadFrom, first.t) : o.loadFrom;
   const warmFrom = start + (o.loadTo - start) / 3;
-  const warmPoint = lowest(s.points.filter((p) => p.t >= warmFrom && p.t <= o.loadTo));
+  const warm = floor(s.points.filter((p) => p.t >= warmFrom && p.t <= o.loadTo));
   const lastLoad = s.points.filter((p) => p.t <= o.loadTo).at(-1);
-  const baselinePoint = before ?? warmPoint ?? lastLoad ?? settledPoint;
-  const baseline = levelOf(baselinePoint);
-  // Each kind at its lowest after settle: a probe's socket open at one reading is gone at another.
-  const settledLevels = settledPoints.map(levelOf);
-  const lowestSockets = Math.min(...settledLevels.map((l) => l.sockets ?? Infinity));
-  const settled: Level = {
-    ...levelOf(settledPoint),
-    others: Math.min(...settledLevels.map((l) => l.others)),
-    ...(Number.isFinite(lowestSockets) ? { sockets: lowestSockets } : {}),
-  };
-  const warm = warmPoint === undefined ? undefined : levelOf(warmPoint);
+  const baselinePoint = before ?? lastLoad;
+  const baseline =
+    before !== undefined ? levelOf(before) : (warm ?? (lastLoad === undefined ? settled : levelOf(lastLoad)));
   const otherGrowth = settled.others - baseline.others;
   const keptGrowing = warm === undefined || settled.others - warm.others > o.tolerance;
   const leaked = otherGrowth > o.tolerance && keptGrowing;
@@ -126,7 +133,7 @@ const judgeSeries = (
   const closeWait =
     cw === undefined ? 0 : s.subject.scope === 'host' ? Math.max(0, cw.settled - cw.baseline) : cw.settled;
   const detailBefore = s.points
-    .filter((p) => p.t <= baselinePoint.t && p.detail !== undefined)
+    .filter((p) => p.t <= (baselinePoint?.t ?? baseline.t) && p.detail !== undefined)
     .at(-1)?.detail;
   const detailAfter = settledPoints.filter((p) => p.detail !== undefined).at(-1)?.detail;
   const source = describeSource(s.source);
