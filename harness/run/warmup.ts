@@ -13,12 +13,15 @@ import { resolveVia } from './resolve-via.ts';
 
 // Sessions of one load in flight at once during the warm-up (a pool warms with a little concurrency).
 const WARMUP_CONCURRENCY = 4;
+// No new warm-up session starts after this long (a load of long sessions warms with fewer).
+const WARMUP_MAX_MS = 15_000;
 
 // Runs the warm-up the configured checks ask for (none: nothing happens).
 export const warmUp = async (ctx: RunContext, target: RunningTarget): Promise<void> => {
   const n = checkWarmupSessions(ctx.suite.checks);
   if (n === 0 || ctx.signal.aborted) return;
   phase(ctx, 'warmup');
+  const deadline = performance.now() + WARMUP_MAX_MS;
   await Promise.all(
     ctx.suite.load.map(async (spec) => {
       const dial = resolveVia(spec.via, target, ctx.proxy);
@@ -28,7 +31,7 @@ export const warmUp = async (ctx: RunContext, target: RunningTarget): Promise<vo
       let ok = 0;
       let next = 0;
       const worker = async (): Promise<void> => {
-        while (next < n && !ctx.signal.aborted) {
+        while (next < n && !ctx.signal.aborted && performance.now() < deadline) {
           next++;
           const r = await runSession(dial, spec.session, messages(), {
             allowRemote: ctx.suite.allowRemote,
