@@ -197,9 +197,7 @@ const sourceSession = (s: PrometheusSource, ctx: ObserverContext): ObserverSessi
   const rules = rulesOf(s);
   const maker = new ReadingMaker({
     rules,
-    ...(s.exporter === undefined
-      ? {}
-      : { countProcessesOf: MAPPINGS[s.exporter].countProcessesOf }),
+    ...(s.exporter === undefined ? {} : { countProcessesOf: MAPPINGS[s.exporter].countProcessesOf }),
     ...(s.select === undefined ? {} : { select: new RegExp(`^(?:${s.select.process})$`) }),
     match: s.match,
   });
