@@ -107,9 +107,9 @@ const MAX_GREW = 8;
 const judgeSeries = (
   s: FigureSeries,
   closeWaitOf: (key: string) => { settled: number; baseline: number } | undefined,
-  o: { loadFrom: number; loadTo: number; settleFrom: number; tolerance: number },
+  o: { loadFrom: number; loadTo: number; settleFrom: number; settleTo: number; tolerance: number },
 ): Row | undefined => {
-  const settledPoints = s.points.filter((p) => p.t >= o.settleFrom);
+  const settledPoints = s.points.filter((p) => p.t >= o.settleFrom && p.t < o.settleTo);
   // Each kind at its lowest after settle: a probe's socket open at one reading is gone at another.
   const settled = floor(settledPoints);
   // Gone by the end (a recycled worker that exited): its handles went with it.
@@ -271,15 +271,19 @@ export const handlesNoLeak = {
     const view = figureSeries(h, 'handles');
     if (tl.load === undefined) return unknown('Load never started, so leaks cannot be judged.');
     const settleFrom = tl.phases.settle ?? tl.final ?? tl.load.to;
+    // A reading taken while the target is being stopped says nothing of what it held.
+    const settleTo = tl.phases.stopping ?? Infinity;
+    const settledAt = (t: number) => t >= settleFrom && t < settleTo;
     const o = {
       loadFrom: tl.load.from,
       loadTo: Math.min(tl.load.to, settleFrom),
       settleFrom,
+      settleTo,
       tolerance: spec.tolerance,
     };
     const gaps = view.gaps.length;
     const lastGap = view.gaps.at(-1);
-    const afterSettle = view.readings.filter((t) => t >= settleFrom);
+    const afterSettle = view.readings.filter(settledAt);
     if (afterSettle.length === 0)
       return unknown(
         'No reading of the target was taken after load (the run ended early, the target was gone, or the final reading failed' +
@@ -304,7 +308,7 @@ export const handlesNoLeak = {
         tcp.series.find((x) => x.subject.key === key) ?? tcp.series.find((x) => x.subject.scope === 'host');
       if (s === undefined) return undefined;
       const cw = (p: FigurePoint) => p.parts?.['CLOSE_WAIT'] ?? 0;
-      const settled = s.points.filter((p) => p.t >= settleFrom).map(cw);
+      const settled = s.points.filter((p) => settledAt(p.t)).map(cw);
       const base = s.points.filter((p) => p.t <= o.loadFrom).at(-1);
       return settled.length === 0
         ? undefined
@@ -316,7 +320,7 @@ export const handlesNoLeak = {
       const cw = closeWaitOf(hostTcp.subject.key);
       if (cw !== undefined && cw.settled > cw.baseline) {
         const base = hostTcp.points.filter((p) => p.t <= o.loadFrom).at(-1);
-        const settled = hostTcp.points.filter((p) => p.t >= settleFrom).at(-1)!;
+        const settled = hostTcp.points.filter((p) => settledAt(p.t)).at(-1)!;
         rows.push({
           key: hostTcp.subject.key,
           name: hostTcp.subject.name,

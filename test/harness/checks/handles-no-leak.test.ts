@@ -322,3 +322,18 @@ t.test(
     );
   },
 );
+
+t.test('a reading taken while the target is being stopped is not the settled level', async (t) => {
+  const v = run(
+    target(900, proc(100, { socket: 6, file: 4 })),
+    phase(1000, 'load'),
+    phase(9000, 'settle'),
+    target(9500, proc(100, { socket: 16, file: 4 })),
+    phase(10000, 'final'),
+    target(10100, proc(100, { socket: 16, file: 4 })),
+    phase(10110, 'stopping'),
+    target(10120, proc(100, { socket: 4, file: 4 })),
+  );
+  t.equal(v.status, 'fail', v.summary);
+  t.match(v.summary, /10 socket\(s\) more than its baseline/);
+});
