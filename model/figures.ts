@@ -85,6 +85,10 @@ export const PROC = { observer: 'proc', from: '/proc' } as const;
 
 const TCP_STATE = /^[A-Z_0-9]+$/;
 
+// Socket states of a connection still alive (or listening, or a Unix socket): a socket in any other
+// state (CLOSE_WAIT, FIN_WAIT, LAST_ACK, or no connection left at all) is one whose connection is over.
+const LIVE_SOCKET = new Set(['ESTABLISHED', 'LISTEN', 'SYN_SENT', 'SYN_RECV', 'NEW_SYN_RECV', 'UNIX']);
+
 // A process of a proc reading as a subject.
 const procSubject = (p: ProcessSample): Subject => ({
   key: `pid:${p.pid}`,
@@ -103,12 +107,15 @@ export const procReadings = (s: TargetSample): FigureReading[] => {
   for (const p of s.processes) {
     const subject = procSubject(p);
     const metric = `/proc/${p.pid}`;
-    const { total, ...kinds } = p.fds;
+    const { total, socket, ...kinds } = p.fds;
+    const live = Object.entries(p.tcp).reduce((n, [state, c]) => n + (LIVE_SOCKET.has(state) ? c : 0), 0);
+    const closed = Math.max(0, socket - live);
     out.push({
       figure: 'handles',
       subject,
       value: total,
-      parts: kinds,
+      // Sockets whose connection is over apart from live ones: a leak check judges those strictly.
+      parts: { socket: socket - closed, 'socket-closed': closed, ...kinds },
       ...(p.fdTargets === undefined ? {} : { detail: p.fdTargets }),
       metric: `${metric}/fd`,
     });

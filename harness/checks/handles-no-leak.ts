@@ -58,8 +58,11 @@ export type Row = {
   grew: string[];
 };
 
+// Sockets judged strictly are those whose connection is over (CLOSE_WAIT, closed but still open);
+// a live connection after settle is a client still connected (a probe, a pool) and counts with the
+// other handles. An observer with no breakdown gives none: every handle is judged by its growth.
 const levelOf = (p: FigurePoint): Level => {
-  const sockets = p.parts?.['socket'];
+  const sockets = p.parts?.['socket-closed'] ?? p.parts?.['socket'];
   return {
     t: p.t,
     value: p.value,
@@ -168,12 +171,13 @@ const offends = (r: Row): boolean => r.leaked || r.socketGrowth > 0 || r.closeWa
 
 const describeRow = (r: Row): string => {
   const parts: string[] = [];
-  if (r.socketGrowth > 0) parts.push(`${r.socketGrowth} socket(s) more than its baseline`);
+  if (r.socketGrowth > 0)
+    parts.push(`${r.socketGrowth} socket(s) more than its baseline whose connection is over`);
   if (r.closeWait > 0)
     parts.push(`${r.closeWait} socket(s) in CLOSE_WAIT${r.scope === 'host' ? ' more than before load' : ''}`);
   if (r.leaked)
     parts.push(
-      `${r.otherGrowth} ${r.baseline.sockets === undefined ? 'handle(s)' : 'fd(s) other than sockets'} more, growing through the run` +
+      `${r.otherGrowth} ${r.baseline.sockets === undefined ? 'handle(s)' : 'other fd(s)'} more, growing through the run` +
         (r.warm === undefined
           ? ''
           : ` (${r.warm.others} after the first third of load, ${r.settled.others} at the end)`),

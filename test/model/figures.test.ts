@@ -50,7 +50,18 @@ t.test(
         ['threads', 9],
       ],
     );
-    t.same(r[1]!.parts, { socket: 2, pipe: 0, file: 3, other: 0 });
+    t.same(r[1]!.parts, { socket: 2, 'socket-closed': 0, pipe: 0, file: 3, other: 0 });
+    const closed = procReadings(
+      target(
+        100,
+        proc(7, { socket: 5 }, { ESTABLISHED: 1, LISTEN: 1, CLOSE_WAIT: 2, OTHER: 1 }),
+      ) as TargetSample,
+    );
+    t.same(
+      closed[1]!.parts,
+      { socket: 2, 'socket-closed': 3, pipe: 0, file: 0, other: 0 },
+      'sockets whose connection is over apart',
+    );
     t.same(r[2]!.parts, { ESTABLISHED: 1, CLOSE_WAIT: 1 }, 'unix sockets are no TCP state');
     t.match(r[1], {
       subject: { key: 'pid:7', pid: 7, ppid: 1, role: 'root', scope: 'process' },
