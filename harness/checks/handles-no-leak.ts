@@ -1,8 +1,8 @@
-// handles.noLeak: after drain and settle, the target holds no more handles than it did warm. Sockets are
-// judged strictly: any socket above the baseline after settle, any in CLOSE_WAIT (TIME_WAIT is the
-// kernel's). Other handles (files, pipes; on Windows every handle) leak when they grew through the run:
-// a step in the first third of load that stays flat after it (a runtime loading what it needs lazily)
-// is not a leak. Before the baseline the run warms the target with sessions of each load's shape.
+// handles.noLeak: after drain and settle, the target holds no more handles than it did warm. Sockets
+// whose connection is over are judged strictly: any above the baseline after settle, any in CLOSE_WAIT
+// (TIME_WAIT is the kernel's). Other handles (files, pipes, live sockets; on Windows every handle)
+// leak when they grew through the run: a step in the first third of load that stays flat after it (a
+// runtime loading what it needs lazily) is not a leak. Before the baseline the run warms the target with sessions of each load's shape.
 // It reads whichever observer supplied the handles figure (/proc, an exporter) and names its source.
 
 import { formatDuration } from '../../model/duration.ts';
