@@ -25,11 +25,18 @@ const reader = (ctx: RunContext, name: string, session: ObserverSession) => {
     session.read({ detail }).catch((e: unknown) => {
       log(ctx, 'warn', `the ${name} observer could not read the target: ${(e as Error).message}`);
     });
+  let stopped = false;
   return {
-    tick: () => void (under ??= read(false).finally(() => (under = undefined))),
+    tick: () => void (stopped || (under ??= read(false).finally(() => (under = undefined)))),
     now: async () => {
       await under;
       await read(true);
+    },
+    // No reading starts from now on; resolves once the one under way (if any) is recorded, so nothing
+    // is written after the history closes.
+    stop: async () => {
+      stopped = true;
+      await under;
     },
   };
 };
@@ -83,6 +90,7 @@ export const startObservers = (ctx: RunContext, target: RunningTarget): Observer
   onStop(ctx, async () => {
     clearInterval(tick);
     generator.stop();
+    await Promise.all(readers.map((r) => r.stop()));
     await prober.stop();
   });
   return { readTarget: async () => void (await Promise.all(readers.map((r) => r.now()))) };
