@@ -54,6 +54,8 @@ export type Row = {
   otherGrowth: number;
   // Other handles grew past the tolerance and kept growing after the first third of load.
   leaked: boolean;
+  // They grew past the tolerance, but no reading in the later part of load tells whether they kept on.
+  undecided?: boolean;
   // What grew: fd targets (proc) or the series' metric.
   grew: string[];
 };
@@ -128,8 +130,12 @@ const judgeSeries = (
   const baseline =
     before !== undefined ? levelOf(before) : (warm ?? (lastLoad === undefined ? settled : levelOf(lastLoad)));
   const otherGrowth = settled.others - baseline.others;
-  const keptGrowing = warm === undefined || settled.others - warm.others > o.tolerance;
+  // A process that started during the run has its warm level as its baseline: growth past it is growth
+  // that continued. One there from the start with no reading in the later part of load (readings late
+  // on a busy machine) cannot tell a step from a climb: undecided.
+  const keptGrowing = warm === undefined ? late : settled.others - warm.others > o.tolerance;
   const leaked = otherGrowth > o.tolerance && keptGrowing;
+  const undecided = otherGrowth > o.tolerance && warm === undefined && !late;
   const socketGrowth =
     settled.sockets === undefined || baseline.sockets === undefined ? 0 : settled.sockets - baseline.sockets;
   const cw = closeWaitOf(s.subject.key);
@@ -163,6 +169,7 @@ const judgeSeries = (
     socketGrowth,
     otherGrowth,
     leaked,
+    ...(undecided ? { undecided } : {}),
     grew,
   };
 };
@@ -366,6 +373,14 @@ export const handlesNoLeak = {
         evidence,
       };
     }
+    const undecided = rows.filter((r) => r.undecided === true);
+    if (undecided.length > 0)
+      return {
+        check: 'handles.noLeak',
+        status: 'unknown',
+        summary: `${undecided.map((r) => `${who(r)} held ${r.otherGrowth} more handle(s) than its baseline after settle`).join('; ')}, but no reading of the target in the later two thirds of load tells a one-time step (a runtime loading lazily) from growth that kept on: the readings were late or failed (${gaps} failed).`,
+        evidence,
+      };
     const forgiven = rows.filter((r) => r.otherGrowth > spec.tolerance);
     return {
       check: 'handles.noLeak',

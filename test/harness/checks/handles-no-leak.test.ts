@@ -360,3 +360,23 @@ t.test(
     t.equal(v.status, 'pass', v.summary);
   },
 );
+
+t.test(
+  'growth with no reading in the later part of load to tell a step from a climb is unknown, never pass',
+  async (t) => {
+    const v = run(
+      files(900, 4),
+      phase(1000, 'load'),
+      files(1100, 5),
+      phase(9100, 'drain'),
+      phase(10000, 'settle'),
+      phase(13000, 'final'),
+      files(13100, 9),
+    );
+    t.equal(v.status, 'unknown', v.summary);
+    t.match(
+      v.summary,
+      /held 5 more handle\(s\) than its baseline after settle, but no reading of the target in the later two thirds of load/,
+    );
+  },
+);
