@@ -102,3 +102,11 @@ export const probeSession = async (
   const end = await r.session.end();
   return end.ok ? { ok: true, ms } : { ok: false, ms, failure: describeFailure(end.failure) };
 };
+
+// Why a fault that acts on local processes cannot act on a remote target, and what to use instead.
+export const onRemote = (what: string, instead: string): string =>
+  `${what} acts on processes the harness started on this machine, and a remote target has none here; instead, ${instead}`;
+
+// The command fault, as the alternative a refusal names.
+export const COMMAND_INSTEAD =
+  'run your own command: { kind: command, at: 5s, run: [ssh, winhost, appcmd, recycle, apppool, /apppool.name:Orders] }';

@@ -14,7 +14,7 @@ import { formatDuration } from '../model/duration.ts';
 import { errorSentences, type FaultView } from '../model/fault-view.ts';
 import { CLOCK_TICKS_PER_SECOND } from '../model/proc-stat.ts';
 import { list, nonNegativeInt, oneOf, positiveInt, urlPath } from '../model/fields.ts';
-import { FaultError, faultDuration, faultFields, percent, sleep } from './common.ts';
+import { FaultError, faultDuration, faultFields, onRemote, percent, sleep } from './common.ts';
 import { cpuTicksOf, identify, type ProcessId, signalIfSame, stateOf, waitFor } from './processes.ts';
 import { FaultErrorCode } from './errors.ts';
 import { plural, whenText } from './present.ts';
@@ -249,6 +249,15 @@ export const cpuSpike = {
   actsOnWorker: true,
   schema,
   checkTarget: (s, target) => {
+    if (target === 'remote')
+      return [
+        onRemote(
+          s.scope === 'target'
+            ? 'a cpu-spike of scope: target (a host worker burning CPU)'
+            : 'a cpu-spike of scope: system (busy processes on this machine, beside the load generator)',
+          'burn CPU on the remote host with your own command: { kind: command, at: 5s, duration: 10s, run: [ssh, winhost, powershell, -File, burn.ps1], heal: [ssh, winhost, powershell, -File, stop-burn.ps1] }',
+        ),
+      ];
     const problems: string[] = [];
     if (s.scope === 'target') {
       if (target === 'command') {

@@ -23,6 +23,8 @@ export const FaultErrorCode = {
   ToxicNotFound: 'FAULT_TOXIC_NOT_FOUND',
   // A proxy control line that is not what the protocol allows.
   ProxyControl: 'FAULT_PROXY_CONTROL',
+  // A command fault's command exited non-zero or did not finish in time.
+  Command: 'FAULT_COMMAND',
 } as const;
 export type FaultErrorCodeValue = (typeof FaultErrorCode)[keyof typeof FaultErrorCode];
 

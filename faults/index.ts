@@ -1,6 +1,7 @@
 // The fault registry: every fault kind under the name suites use.
 
 import { byName } from '../model/plugin.ts';
+import { command } from './command.ts';
 import { cpuSpike } from './cpu-spike.ts';
 import { kill } from './kill.ts';
 import { network } from './network.ts';
@@ -21,6 +22,7 @@ export const FAULT_LIST = [
   kill,
   preambleFlood,
   network,
+  command,
 ] as const;
 
 // Every fault kind by name.

@@ -8,7 +8,15 @@ import { formatDuration } from '../model/duration.ts';
 import { errorSentences, type FaultView } from '../model/fault-view.ts';
 import { human } from '../model/format.ts';
 import { bool, duration, oneOf } from '../model/fields.ts';
-import { FaultError, faultFields, LISTEN_WITHIN_MS, restartListening, SIGNALS, sleep } from './common.ts';
+import {
+  FaultError,
+  faultFields,
+  LISTEN_WITHIN_MS,
+  onRemote,
+  restartListening,
+  SIGNALS,
+  sleep,
+} from './common.ts';
 import { signalIfSame, stateOf, waitFor } from './processes.ts';
 import {
   checkSelection,
@@ -68,6 +76,13 @@ export const kill = {
   injectBudgetMs: (s) => (s.restart ? (s.restartAfter ?? 0) + LISTEN_WITHIN_MS : 0),
   schema,
   checkTarget: (s, target) => {
+    if (target === 'remote')
+      return [
+        onRemote(
+          'kill',
+          'kill it with your own command: { kind: command, at: 5s, run: [ssh, winhost, taskkill, /F, /IM, w3wp.exe] } (add heal and duration to start it again)',
+        ),
+      ];
     const problems = selectionTargetProblems(s, target);
     if (!s.restart) return problems;
     const select = selectOf(s, target);

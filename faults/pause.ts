@@ -7,7 +7,7 @@ import { formatDuration } from '../model/duration.ts';
 import { errorSentences, type FaultView } from '../model/fault-view.ts';
 import { human } from '../model/format.ts';
 import { positiveDuration, record } from '../model/fields.ts';
-import { faultDuration, faultFields } from './common.ts';
+import { faultDuration, faultFields, onRemote } from './common.ts';
 import { signalIfSame, stateOf, waitState } from './processes.ts';
 import {
   checkSelection,
@@ -76,7 +76,15 @@ export const pause = {
   name: 'pause',
   actsOnWorker: true,
   schema,
-  checkTarget: (s, target) => selectionTargetProblems(s, target),
+  checkTarget: (s, target) =>
+    target === 'remote'
+      ? [
+          onRemote(
+            'pause',
+            'suspend and resume it with your own commands: { kind: command, at: 5s, duration: 3s, run: [ssh, winhost, pssuspend, w3wp.exe], heal: [ssh, winhost, pssuspend, -r, w3wp.exe] }',
+          ),
+        ]
+      : selectionTargetProblems(s, target),
   describe: (s) =>
     `pause ${describeSelection(s)} for ${formatDuration(s.duration)}` +
     (s.cycle === undefined

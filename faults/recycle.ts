@@ -7,7 +7,8 @@ import * as z from 'zod';
 import { errorSentences, type FaultView } from '../model/fault-view.ts';
 import { list, oneOf, text, urlPath } from '../model/fields.ts';
 import { human } from '../model/format.ts';
-import { faultFields, restartListening, SIGNALS } from './common.ts';
+import { COMMAND_INSTEAD, FaultError, faultFields, onRemote, restartListening, SIGNALS } from './common.ts';
+import { FaultErrorCode } from './errors.ts';
 import { hostEvents, nextIssued, plural, refusedAfter, whenText } from './present.ts';
 import type { Fault, FaultContext } from './types.ts';
 
@@ -50,6 +51,7 @@ export const recycle = {
   actsOnWorker: true,
   schema,
   checkTarget: (spec, target) => {
+    if (target === 'remote') return [onRemote('recycle', COMMAND_INSTEAD)];
     if (target === 'host') {
       return spec.signal !== undefined || spec.command !== undefined
         ? [
@@ -82,6 +84,8 @@ export const recycle = {
       const r = await ctx.target.control!({ command: 'recycle', path: s.path, mode: s.mode ?? 'overlapped' });
       ctx.note({ ...r, refusedDuring: grown(refusedBefore, await refusedSoFar(ctx)) });
     } else if (s.signal !== undefined) {
+      if (ctx.target.pid === undefined)
+        throw new FaultError(FaultErrorCode.NoProcess, 'a remote target has no local process to signal');
       process.kill(ctx.target.pid, s.signal);
     } else if (s.command !== undefined) {
       const code = await ctx.target.runCommand!(s.command);

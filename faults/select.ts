@@ -115,6 +115,8 @@ const candidates = async (
   ctx: FaultContext,
 ): Promise<{ pid: number; role: string; path?: string }[]> => {
   const t = ctx.target;
+  if (t.pid === undefined)
+    throw new FaultError(FaultErrorCode.NoProcess, 'a remote target has no local process to choose');
   const select = selectOf(s, t.kind);
   const root = { pid: t.pid, role: t.kind === 'host' ? 'listener' : 'process' };
   let workers: { pid: number; role: string; path?: string }[];

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { formatDuration } from '../model/duration.ts';
 import { oneOf, positiveDuration, urlPath } from '../model/fields.ts';
-import { faultDuration, faultFields, restartListening } from './common.ts';
+import { faultDuration, faultFields, onRemote, restartListening } from './common.ts';
 import { waitFor } from './processes.ts';
 import type { Fault, FaultContext } from './types.ts';
 
@@ -118,6 +118,13 @@ export const slowActivation = {
   injectBudgetMs: (s) => s.delay + (s.duration ?? 0),
   schema,
   checkTarget: (s, target) => {
+    if (target === 'remote')
+      return [
+        onRemote(
+          'slow-activation',
+          'stop, wait and start it with your own commands: { kind: command, at: 5s, duration: 10s, run: [ssh, winhost, appcmd, stop, apppool, /apppool.name:Orders], heal: [ssh, winhost, appcmd, start, apppool, /apppool.name:Orders] }',
+        ),
+      ];
     if (target === 'command') {
       return s.path !== undefined || s.recycle !== undefined || s.duration !== undefined
         ? [

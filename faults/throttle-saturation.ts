@@ -84,7 +84,7 @@ export const throttleSaturation = {
   name: 'throttle-saturation',
   schema,
   checkTarget: (s, target) => {
-    if (target === 'command' && s.calls !== undefined)
+    if (target !== 'host' && s.calls !== undefined)
       return [
         "calls are held with the reference host's sleep operation; a program target holds sessions (sessions: N)",
       ];

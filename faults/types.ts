@@ -20,14 +20,16 @@ export type FaultSpecBase = {
 // What a fault knows of the target it acts on.
 export type FaultTarget = {
   kind: TargetKind;
-  // The target's root process.
-  pid: number;
+  // The target's root process (none for a remote target: the harness did not start it).
+  pid?: number;
   // Every live process of the target (root and descendants), read now from /proc.
   pids: () => Promise<number[]>;
   // Host targets: a request on the host's control channel (JSON lines), answered or rejected.
   control?: (request: Record<string, unknown>) => Promise<Record<string, unknown>>;
   // Command targets: runs a command the suite named (recycle by command); resolves with its exit code.
   runCommand?: (argv: string[]) => Promise<number>;
+  // Where the target listens, for a user's command ({host}, {port}, {url} in its arguments).
+  urls?: readonly string[];
   // Where the target listens (relative vias resolve against it).
   host?: string;
   port?: number;

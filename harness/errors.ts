@@ -29,6 +29,10 @@ export const HarnessErrorCode = {
   Usage: 'CLI_USAGE',
   // An HTTP load or probe with a relative url on a target that serves no HTTP.
   NoHttpAddress: 'LOAD_NO_HTTP_ADDRESS',
+  // An exporter's text that is not the Prometheus exposition format.
+  PromText: 'OBSERVE_PROM_TEXT',
+  // A scrape or query of an observer that failed (a gap in the record).
+  ObserveRead: 'OBSERVE_READ',
 } as const;
 export type HarnessErrorCodeValue = (typeof HarnessErrorCode)[keyof typeof HarnessErrorCode];
 
@@ -60,3 +64,5 @@ export class JournalError extends errorOf('JournalError', HarnessErrorCode.Journ
 export class StepTimeout extends errorOf('StepTimeout', HarnessErrorCode.StepTimeout) {}
 // A mistake in how the command was called; printed without a stack, exit 2.
 export class UsageError extends errorOf('UsageError', HarnessErrorCode.Usage) {}
+// A scrape or query that failed: recorded as a gap in the observer's readings.
+export class ObserveReadError extends errorOf('ObserveReadError', HarnessErrorCode.ObserveRead) {}

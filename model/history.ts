@@ -2,6 +2,7 @@
 // functions of it; reports render it. Written to history.ndjson as events happen, one JSON per line.
 // `t` is milliseconds since the run started (monotonic clock).
 
+import type { FigureReading } from './figures.ts';
 import type { FailureKind, Stage } from './outcome.ts';
 
 import type { Difference } from './difference.ts';
@@ -25,9 +26,10 @@ export type MetaEvent = {
   tool: { name: string; version: string; node: string; platform: string };
 };
 
-// Run phases. `load` starts when load starts (fault `at` times count from it).
+// Run phases. `load` starts when load starts (fault `at` times count from it); `warmup` (short load of
+// each load's session shape, so a lazy runtime has loaded what it needs) comes before the baseline.
 export type Phase =
-  'starting' | 'ready' | 'baseline' | 'load' | 'drain' | 'settle' | 'final' | 'stopping' | 'done';
+  'starting' | 'ready' | 'warmup' | 'baseline' | 'load' | 'drain' | 'settle' | 'final' | 'stopping' | 'done';
 
 // `plannedMs`: how long the phase is meant to last (load, drain, settle), for progress and time left.
 export type PhaseEvent = { t: number; kind: 'phase'; phase: Phase; plannedMs?: number };
@@ -90,9 +92,28 @@ export type ProcessSample = {
   tcp: Record<string, number>;
   rssBytes: number;
   cpuPercent: number;
+  // Threads (/proc/PID/stat field 20); absent in histories written before it was read.
+  threads?: number;
+  // On the baseline and final readings: each fd's target (/proc/PID/fd) and how many fds point at it,
+  // sockets and pipes counted under `socket` and `pipe`, so evidence names what grew.
+  fdTargets?: Record<string, number>;
 };
 
+// The proc observer's reading of the target's process tree.
 export type TargetSample = { t: number; kind: 'sample'; source: 'target'; processes: ProcessSample[] };
+
+// Another observer's reading (an exporter scraped, a Prometheus server queried): the figures it read,
+// or, when the reading failed, why (a gap in the record, never a zero).
+export type ObserverSample = {
+  t: number;
+  kind: 'sample';
+  source: 'observer';
+  // The observer's name (prometheus) and where it read (an exporter's or a server's URL).
+  observer: string;
+  from: string;
+  readings: FigureReading[];
+  error?: string;
+};
 
 // Latency percentiles of one window, with the encoded HdrHistogram so windows can be merged.
 export type LatencyWindow = {
@@ -165,6 +186,16 @@ export type ReadyEvent = {
   port?: number;
 };
 
+// The warm-up of one load before the baseline: how many sessions of its shape ran and how they ended.
+export type WarmupEvent = {
+  t: number;
+  kind: 'warmup';
+  load: string;
+  sessions: number;
+  ok: number;
+  failed: Record<string, number>;
+};
+
 // How the run ended (the last event but `done`), so a history alone says what the run concluded.
 export type OutcomeEvent = {
   t: number;
@@ -193,10 +224,12 @@ export type HistoryEvent =
   | OpEvent
   | FaultEvent
   | TargetSample
+  | ObserverSample
   | LoadSample
   | GeneratorSample
   | ProbeEvent
   | ReadyEvent
+  | WarmupEvent
   | OutcomeEvent
   | LogEvent;
 

@@ -12,6 +12,8 @@ export type ProcStat = {
   stime: number;
   // Start time in clock ticks since boot (tells a reused pid apart).
   starttime: number;
+  // Threads in the process (field 20).
+  threads: number;
 };
 
 export const CLOCK_TICKS_PER_SECOND = 100;
@@ -37,6 +39,7 @@ export const parseStat = (text: string): ProcStat | undefined => {
     utime: field(14),
     stime: field(15),
     starttime: field(22),
+    threads: field(20),
   };
   const numbers = [stat.pid, stat.ppid, stat.pgrp, stat.utime, stat.stime, stat.starttime];
   return numbers.every((n) => Number.isInteger(n) && n >= 0) ? stat : undefined;

@@ -14,7 +14,7 @@ import { esc, latencyMs, ms, pct, states, table } from './html-text.ts';
 // The banner: what the run was, how it ended, why.
 export const outcomeHeader = (r: RunResult): string => {
   const target =
-    `${r.target.kind === 'host' ? 'reference host' : 'program'}` +
+    `${r.target.kind === 'host' ? 'reference host' : r.target.kind === 'remote' ? 'remote service' : 'program'}` +
     (r.target.pid === undefined ? '' : `, pid ${r.target.pid}`) +
     (r.target.port === undefined ? '' : ` on ${r.target.host ?? ''}:${r.target.port}`);
   const end = r.history.events.reduce((m, e) => Math.max(m, e.t), 0);

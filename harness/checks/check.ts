@@ -2,6 +2,7 @@
 // pure function of the History giving pass, fail or unknown with evidence (Jepsen's checkers).
 
 import type * as z from 'zod';
+import type { FigureName } from '../../model/figures.ts';
 import type { History } from '../../model/history.ts';
 import type { Plugin } from '../../model/plugin.ts';
 import type { Verdict, VerdictView } from '../../model/verdict.ts';
@@ -17,6 +18,10 @@ export type Check<S extends z.ZodObject = z.ZodObject> = Plugin<S> & {
   settleMs?(spec: z.output<S>): number;
   // Noise allowances this check's settings imply (compare uses them).
   allowances?(spec: z.output<S>): Allowances;
+  // The figures it judges (an observer must supply them, or the verdict is unknown with why).
+  needs?(spec: z.output<S>): readonly FigureName[];
+  // Sessions of each load's shape the run makes before the baseline, for this check to judge.
+  warmupSessions?(spec: z.output<S>): number;
 };
 
 // A check of any kind, as the registry holds it.

@@ -2,6 +2,7 @@
 // them: a check that throws gives unknown, never pass.
 
 import * as z from 'zod';
+import { figureSeries } from '../../model/figures.ts';
 import type { History } from '../../model/history.ts';
 import { byName } from '../../model/plugin.ts';
 import type { Verdict } from '../../model/verdict.ts';
@@ -48,9 +49,20 @@ export const configured = (spec: ChecksSpec): [AnyCheck, Record<string, unknown>
     return check === undefined || s === undefined ? [] : [[check, s]];
   });
 
-// Runs every configured check on the history, in the suite's order.
+// Runs every configured check on the history, in the suite's order. A check whose figures no observer
+// supplied is unknown, with why.
 export const runChecks = (h: History, spec: ChecksSpec): Verdict[] =>
-  configured(spec).map(([check, s]) => {
+  configured(spec).map(([check, s]): Verdict => {
+    const missing = (check.needs?.(s) ?? [])
+      .map((f) => figureSeries(h, f).missing)
+      .filter((m) => m !== undefined);
+    if (missing.length > 0)
+      return {
+        check: check.name,
+        status: 'unknown',
+        summary: `${check.name} cannot be judged: ${missing.join('; ')}.`,
+        evidence: { missing },
+      };
     try {
       const v = check.run(h, s);
       return check.view === undefined ? v : { ...v, view: check.view(v, h) };
@@ -78,3 +90,7 @@ export const allowance = (spec: ChecksSpec, figure: keyof Allowances): number | 
   });
   return values.length === 0 ? undefined : Math.max(...values);
 };
+
+// How many sessions of each load's shape the run makes before its baseline: the most a check asks for.
+export const checkWarmupSessions = (spec: ChecksSpec): number =>
+  Math.max(0, ...configured(spec).map(([c, s]) => c.warmupSessions?.(s) ?? 0));

@@ -5,12 +5,13 @@
 
 import { FAULTS } from '../../faults/index.ts';
 import { configured, settleMs } from '../checks/index.ts';
+import { configuredObservers } from '../observe/observers/index.ts';
 import { formatDuration } from '../../model/duration.ts';
 import { journalDir } from '../run/journal.ts';
 import { CLIENTS, clientOf } from '../load/clients/index.ts';
 import { modelOf } from '../load/models/index.ts';
 import { faultSchedule, loadLengthMs } from '../suite/fault-schedule.ts';
-import type { LoadSpec } from '../suite/schema.ts';
+import { type LoadSpec, targetKindOf } from '../suite/schema.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 
 // A plan as data (for --json) before it is text.
@@ -23,6 +24,7 @@ export type Plan = {
   loads: { name: string; from: number; to: number; what: string }[];
   faults: { id: string; from: number; to: number | null; what: string }[];
   probe: string;
+  observers: string[];
   checks: string[];
   expect: string;
   loadEndsAt: number;
@@ -69,6 +71,11 @@ const targetLines = (run: SuiteRun): string[] => {
       `ready: a probe session within ${d(t.ready.timeout)}`,
     ];
   }
+  if (t.remote !== undefined)
+    return [
+      `remote: ${t.remote.url.join(', ')} (neither started nor stopped by the harness)`,
+      `ready: a probe session within ${d(t.ready.timeout)}`,
+    ];
   const port =
     t.port === 'auto' || t.port === undefined ? 'auto (a free port picked at start, as {port})' : t.port;
   const env = Object.entries(t.env ?? {});
@@ -123,6 +130,7 @@ export const planOf = (run: SuiteRun, seedFlag: number | undefined, journal = jo
     loads,
     faults,
     probe: `every ${d(p.interval)} (timeout ${d(p.timeout)}) ${probed(s)}${p.calls > 0 ? `, ${p.calls} call(s)` : ''}; observers every ${d(s.observe.interval)}`,
+    observers: configuredObservers(s.observe, targetKindOf(s)).map(([o, v]) => `${o.name}: ${o.describe(v)}`),
     checks: configured(s.checks).map(([c, v]) => `${c.name}: ${c.describe(v)}`),
     expect: s.expect === 'pass' ? 'pass' : `fail ${s.expect.fail.join(', ')}`,
     loadEndsAt,
@@ -147,6 +155,8 @@ export const renderPlan = (p: Plan): string => {
     `  faults:${p.faults.length === 0 ? ' none' : ''}`,
     ...p.faults.map((f) => `    ${f.id.padEnd(width)}  ${when(f.from, f.to).padEnd(span)}  ${f.what}`),
     `  probe: ${p.probe}`,
+    `  observers:${p.observers.length === 0 ? ' none (checks of handles and memory will be unknown)' : ''}`,
+    ...p.observers.map((o) => `    ${o}`),
     `  checks:${p.checks.length === 0 ? ' none' : ''}`,
     ...p.checks.map((c) => `    ${c}`),
     `  expect: ${p.expect}`,

@@ -180,6 +180,11 @@ export const attachProgress = (h: HistoryWriter, out: NodeJS.WriteStream = proce
           show();
         }
         if (e.source === 'target') st.fds = e.processes.reduce((n, p) => n + p.fds.total, 0);
+        // A remote target's handles, from an exporter (a failed reading keeps the last count).
+        if (e.source === 'observer') {
+          const handles = e.readings.filter((r) => r.figure === 'handles');
+          if (handles.length > 0) st.fds = handles.reduce((n, r) => n + r.value, 0);
+        }
         break;
       case 'probe':
         if (e.ok) st.probe = { ok: true };

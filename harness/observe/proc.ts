@@ -107,11 +107,21 @@ export type FdKinds = {
   other: number;
   total: number;
   socketInodes: number[];
+  // Each fd's link target (socket:[N], pipe:[N], a path, anon_inode:[eventpoll]), in fd order.
+  links: string[];
 };
 
 // Classifies fd link targets: socket:[N], pipe:[N], a path, or anything else (anon_inode:..., /dev/...).
 export const classifyFds = (links: readonly string[]): FdKinds => {
-  const k: FdKinds = { socket: 0, pipe: 0, file: 0, other: 0, total: links.length, socketInodes: [] };
+  const k: FdKinds = {
+    socket: 0,
+    pipe: 0,
+    file: 0,
+    other: 0,
+    total: links.length,
+    socketInodes: [],
+    links: [...links],
+  };
   for (const l of links) {
     const sock = /^socket:\[(\d+)\]$/.exec(l);
     if (sock !== null) {
@@ -127,6 +137,21 @@ export const classifyFds = (links: readonly string[]): FdKinds => {
 const missing = (e: unknown): boolean => {
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES';
+};
+
+// fd targets counted by what they point at: paths and other targets as they are, sockets as
+// `socket:STATE` (its TCP state, UNIX or OTHER), pipes as `pipe`, so two readings compare by target.
+export const countTargets = (
+  links: readonly string[],
+  stateOf: (inode: number) => string,
+): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const l of links) {
+    const sock = /^socket:\[(\d+)\]$/.exec(l);
+    const key = sock !== null ? `socket:${stateOf(Number(sock[1]))}` : l.startsWith('pipe:[') ? 'pipe' : l;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 };
 
 // /proc/PID/stat, or undefined when the process is gone.

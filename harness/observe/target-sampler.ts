@@ -3,6 +3,7 @@
 import type { ProcessSample } from '../../model/history.ts';
 import {
   CLOCK_TICKS_PER_SECOND,
+  countTargets,
   descendants,
   readAllStats,
   readCmdline,
@@ -23,8 +24,9 @@ export class TargetSampler {
     this.#role = role;
   }
 
-  // The target's processes now, root first; empty when the target is not running.
-  async sample(): Promise<ProcessSample[]> {
+  // The target's processes now, root first; empty when the target is not running. With `targets`, each
+  // process's fd targets too (the baseline and final readings, so evidence names what grew).
+  async sample(o: { targets?: boolean } = {}): Promise<ProcessSample[]> {
     const root = this.#root();
     if (root === undefined) return [];
     const tree = descendants(root, await readAllStats());
@@ -53,12 +55,13 @@ export class TargetSampler {
         prev === undefined || now <= prev.at
           ? 0
           : ((ticks - prev.ticks) / CLOCK_TICKS_PER_SECOND / ((now - prev.at) / 1000)) * 100;
+      const stateOf = (inode: number): string => tcp.get(inode) ?? (unix.has(inode) ? 'UNIX' : 'OTHER');
       const states: Record<string, number> = {};
       for (const inode of fds.socketInodes) {
-        const state = tcp.get(inode) ?? (unix.has(inode) ? 'UNIX' : 'OTHER');
+        const state = stateOf(inode);
         states[state] = (states[state] ?? 0) + 1;
       }
-      const { socketInodes: _, ...counts } = fds;
+      const { socketInodes: _, links, ...counts } = fds;
       return {
         pid: s.pid,
         ppid: s.ppid,
@@ -69,6 +72,8 @@ export class TargetSampler {
         tcp: states,
         rssBytes,
         cpuPercent: Math.max(0, cpuPercent),
+        threads: s.threads,
+        ...(o.targets === true ? { fdTargets: countTargets(links, stateOf) } : {}),
       };
     });
     for (const k of this.#last.keys()) if (!seen.has(k)) this.#last.delete(k);

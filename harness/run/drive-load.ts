@@ -1,4 +1,4 @@
-// The middle of a run: a quiet baseline reading, then load with the fault timeline, the drain, every
+// The middle of a run: the warm-up the checks ask for, a quiet baseline reading, then load with the fault timeline, the drain, every
 // fault healed, the settle, and the final reading the leak checks compare with the baseline.
 
 import { sleep } from '../../faults/common.ts';
@@ -10,6 +10,7 @@ import { type LoadDriver, onStop, phase, type RunContext } from './context.ts';
 import { FaultTimeline } from './fault-timeline.ts';
 import { generatorCount, startGenerators } from './generators.ts';
 import type { Observers } from './observe.ts';
+import { warmUp } from './warmup.ts';
 
 export const driveLoad = async (
   ctx: RunContext,
@@ -17,11 +18,18 @@ export const driveLoad = async (
   observers: Observers,
 ): Promise<void> => {
   const { h, suite, signal } = ctx;
-  const loadTarget = { host: target.host, port: target.port, httpPort: target.httpPort, proxy: ctx.proxy };
-  // Generator processes start before the baseline, so that load starts on time.
+  const loadTarget = {
+    host: target.host,
+    ip: target.ip,
+    port: target.port,
+    httpPort: target.httpPort,
+    proxy: ctx.proxy,
+  };
+  // Generator processes start before the warm-up and the baseline, so that load starts on time.
   const count = generatorCount(suite);
   const pool = count === undefined ? undefined : await startGenerators(ctx, count, loadTarget);
   if (count !== undefined && pool === undefined) return;
+  await warmUp(ctx, loadTarget);
   // Baseline: a couple of quiet readings before load.
   phase(ctx, 'baseline');
   await sleep(suite.observe.interval * 2, signal);

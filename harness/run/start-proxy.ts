@@ -16,7 +16,7 @@ export const startProxy = async (ctx: RunContext, target: RunningTarget): Promis
   let proxy: NetworkProxy;
   try {
     proxy = await startNetworkProxy({
-      target: { host: target.host, port: target.port },
+      target: { host: target.ip ?? target.host, port: target.port },
       spawn: (argv, so) => spawnGuarded(argv, { ...so, watchdog: ctx.watchdog }),
       onLine: (line, stream) => log(ctx, stream === 'stderr' ? 'warn' : 'info', `network proxy: ${line}`),
       onExpired: (r) => log(ctx, 'warn', `network toxic ${r.name} expired on its own before its heal`, r),

@@ -5,6 +5,7 @@ import { INVALID } from '../../model/result.ts';
 import { waitReady } from '../observe/probe.ts';
 import { startCommandTarget } from '../target/command-target.ts';
 import { startHostTarget } from '../target/host-target.ts';
+import { startRemoteTarget } from '../target/remote-target.ts';
 import { type RunningTarget, TargetStartError } from '../target/types.ts';
 import { invalidate, type LogLevel, log, onStop, phase, type RunContext } from './context.ts';
 import { listenerProbes } from './probes.ts';
@@ -20,14 +21,16 @@ export const startTarget = async (ctx: RunContext): Promise<RunningTarget | unde
   let target: RunningTarget;
   try {
     target =
-      t.host !== undefined
-        ? await startHostTarget(t.host, {
-            watchdog: ctx.watchdog,
-            startTimeoutMs: t.ready.timeout,
-            onLog: (l) => targetLog(l.level, l.message, l.data),
-            onOutput,
-          })
-        : await startCommandTarget(t, { watchdog: ctx.watchdog, onLine: onOutput });
+      t.remote !== undefined
+        ? await startRemoteTarget(t.remote, { allowRemote: ctx.suite.allowRemote })
+        : t.host !== undefined
+          ? await startHostTarget(t.host, {
+              watchdog: ctx.watchdog,
+              startTimeoutMs: t.ready.timeout,
+              onLog: (l) => targetLog(l.level, l.message, l.data),
+              onOutput,
+            })
+          : await startCommandTarget(t, { watchdog: ctx.watchdog, onLine: onOutput });
   } catch (e) {
     if (!(e instanceof TargetStartError)) throw e;
     invalidate(ctx, INVALID.TargetStart, e.message);
@@ -36,7 +39,7 @@ export const startTarget = async (ctx: RunContext): Promise<RunningTarget | unde
   ctx.target = target;
   onStop(ctx, async () => {
     if (!target.running()) return;
-    phase(ctx, 'stopping');
+    if (target.kind !== 'remote') phase(ctx, 'stopping');
     await target.stop();
   });
   void target.exited.then((x) => {
@@ -78,7 +81,7 @@ export const awaitReady = async (ctx: RunContext, target: RunningTarget): Promis
     t: ctx.h.now(),
     kind: 'ready',
     ms: Math.round(performance.now() - started),
-    pid: target.pid,
+    ...(target.pid === undefined ? {} : { pid: target.pid }),
     host: target.host,
     port: target.port,
   });

@@ -6,12 +6,13 @@ import { clientRules } from './rules/clients.ts';
 import { faultRules } from './rules/faults.ts';
 import { loopbackRules } from './rules/loopback.ts';
 import { nameRules } from './rules/names.ts';
+import { observerRules } from './rules/observers.ts';
 import { isObj, type RawIssue, type Rule } from './rules/raw.ts';
 import { targetRules } from './rules/target.ts';
 
 export type { RawIssue } from './rules/raw.ts';
 
 // In the order their problems are listed.
-const RULES: readonly Rule[] = [targetRules, loopbackRules, clientRules, faultRules, nameRules];
+const RULES: readonly Rule[] = [targetRules, loopbackRules, clientRules, faultRules, observerRules, nameRules];
 
 export const crossChecks = (raw: unknown): RawIssue[] => (isObj(raw) ? RULES.flatMap((r) => r(raw)) : []);

@@ -9,6 +9,7 @@ import { checksSchema } from '../checks/index.ts';
 import { httpUrl } from '../load/clients/http-fields.ts';
 import { loadSchema } from '../load/clients/index.ts';
 import { via } from '../load/clients/nettcp-fields.ts';
+import { observeSchema } from '../observe/observers/index.ts';
 import { hostSchema } from './host-schema.ts';
 
 const fault = z
@@ -52,10 +53,32 @@ const command = record(
   'a program target: { command, port, httpPort, host, env, cwd, stop }',
 );
 
+const netTcpUrl = z
+  .string({ error: 'a net.tcp URL such as net.tcp://winhost:808/' })
+  .refine((s) => s.startsWith('net.tcp://') && URL.canParse(s) && new URL(s).hostname !== '', {
+    error: 'a net.tcp URL such as net.tcp://winhost:808/',
+  })
+  .meta({ description: 'a net.tcp URL such as net.tcp://winhost:808/' });
+
+// A service the harness neither starts nor stops: its net.tcp URLs (relative vias resolve against the
+// first); ready when the probe succeeds.
+const remote = record(
+  {
+    url: z
+      .union([netTcpUrl, list(netTcpUrl, 'a list of net.tcp URLs', 1)], {
+        error: 'a net.tcp URL, or a list of them',
+      })
+      .transform((u) => (Array.isArray(u) ? u : [u]))
+      .meta({ description: 'a net.tcp URL, or a list of them (relative vias resolve against the first)' }),
+  },
+  'a remote target: { url }',
+);
+
 const target = z
   .strictObject(
     {
       host: hostSchema.optional(),
+      remote: remote.optional(),
       command: command.shape.command.optional(),
       port: command.shape.port.optional(),
       httpPort: command.shape.httpPort,
@@ -72,11 +95,12 @@ const target = z
     },
     {
       error:
-        'a target: { host: ... } for the built-in host, or { command: [...], port: auto } for any program',
+        'a target: { host: ... } for the built-in host, { command: [...], port: auto } for any program, or { remote: { url } } for a service the harness does not start',
     },
   )
   .meta({
-    description: 'the target: { host } for the built-in reference host, or { command, port } for any program',
+    description:
+      'the target: { host } for the built-in reference host, { command, port } for any program, { remote: { url } } for a service already running',
   });
 
 const expect = z
@@ -152,10 +176,7 @@ export const suiteSchema = record(
       },
       'the listener probe: { interval, timeout, via, calls, url }',
     ).prefault({}),
-    observe: record(
-      { interval: positiveDuration('how often observers sample the target').prefault('500ms') },
-      'observers: { interval }',
-    ).prefault({}),
+    observe: observeSchema.prefault({}),
     drain: positiveDuration('how long sessions in flight may finish after load stops').prefault('5s'),
     generators: z
       .union([z.int().min(1, { error: GENERATORS }).max(64, { error: GENERATORS }), z.literal('auto')], {
@@ -182,4 +203,4 @@ export type TargetSpec = ParsedSuite['target'];
 
 // What kind of target a suite runs against.
 export const targetKindOf = (suite: ParsedSuite): TargetKind =>
-  suite.target.host !== undefined ? 'host' : 'command';
+  suite.target.host !== undefined ? 'host' : suite.target.remote !== undefined ? 'remote' : 'command';

@@ -9,7 +9,7 @@ import { descendants, readAllStats } from '../observe/proc.ts';
 import type { TargetSpec } from '../suite/schema.ts';
 import { freePort } from './free-port.ts';
 import { type ExitInfo, type Spawned, spawnGuarded } from './spawned.ts';
-import type { RunningTarget } from './types.ts';
+import type { LocalTarget } from './types.ts';
 import type { Watchdog } from './watchdog.ts';
 import { TargetRestartError } from '../errors.ts';
 export { TargetRestartError } from '../errors.ts';
@@ -21,7 +21,7 @@ const expand = (s: string, port: number, httpPort: number | undefined): string =
 export const startCommandTarget = async (
   spec: TargetSpec,
   o: { watchdog: Watchdog; onLine: (line: string, stream: 'stdout' | 'stderr') => void },
-): Promise<RunningTarget> => {
+): Promise<LocalTarget> => {
   const host = '127.0.0.1';
   const port = spec.port === 'auto' || spec.port === undefined ? await freePort(host) : spec.port;
   let httpPort = spec.httpPort === 'auto' ? await freePort(host) : spec.httpPort;

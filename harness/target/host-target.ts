@@ -6,7 +6,7 @@ import { connectControl, type ControlClient } from '../../host/control/client.ts
 import type { HostConfig } from '../../host/config.ts';
 import { descendants, readAllStats } from '../observe/proc.ts';
 import { spawnGuarded } from './spawned.ts';
-import { type RunningTarget, TargetStartError } from './types.ts';
+import { type LocalTarget, TargetStartError } from './types.ts';
 import type { Watchdog } from './watchdog.ts';
 import { HarnessError, HarnessErrorCode } from '../errors.ts';
 
@@ -35,7 +35,7 @@ export const startHostTarget = async (
     onLog: (log: HostLog) => void;
     onOutput: (line: string, stream: 'stdout' | 'stderr') => void;
   },
-): Promise<RunningTarget> => {
+): Promise<LocalTarget> => {
   const roles = new Map<number, string>();
   // Faults that follow the host's events (slow-activation reads worker-activated).
   const listeners = new Set<(e: Record<string, unknown>) => void>();

@@ -12,7 +12,7 @@ import { formatProblem, loadSuiteText } from '../../harness/suite/load.ts';
 import type { ParsedSuite } from '../../harness/suite/schema.ts';
 import { startCommandTarget } from '../../harness/target/command-target.ts';
 import { startHostTarget } from '../../harness/target/host-target.ts';
-import type { RunningTarget } from '../../harness/target/types.ts';
+import type { LocalTarget, RunningTarget } from '../../harness/target/types.ts';
 import { Watchdog } from '../../harness/target/watchdog.ts';
 
 export type Spec = FaultSpecBase & Record<string, unknown>;
@@ -59,7 +59,7 @@ export const problemsOf = (target: string, faults: string[]): string[] => {
 // The suite's faults as the timeline gets them.
 export const specsOf = (s: ParsedSuite): Spec[] => s.faults;
 
-export type Started = { target: RunningTarget; watchdog: Watchdog; events: Record<string, unknown>[] };
+export type Started = { target: LocalTarget; watchdog: Watchdog; events: Record<string, unknown>[] };
 
 // Starts the suite's target as a run would; stopped (and its watchdog let go) at teardown.
 export const startTarget = async (t: Test, s: ParsedSuite): Promise<Started> => {

@@ -52,10 +52,14 @@ t.test('verdict cards: failing checks first, each with its summary and evidence 
   t.match(card, /CLOSE_WAIT/);
   t.match(
     card,
-    /<tr class="hot"><td>300<\/td><td>worker \/orders<\/td>/,
+    /<tr class="hot"><td>pid 300 \(worker \/orders\) \(started during the run\)<\/td>/,
     'the leaking process is highlighted',
   );
-  t.match(card, /<td>\+18<\/td>/);
+  t.match(
+    card,
+    /<td>16<\/td><td>26<\/td><td>10<\/td><td>14<\/td>/,
+    'warm, settled, sockets more, CLOSE_WAIT',
+  );
   t.match(card, /All evidence \(JSON\)/);
 });
 

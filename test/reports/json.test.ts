@@ -56,5 +56,8 @@ t.test('verdicts keep their evidence in report.json', async (t) => {
   const r = buildReport(handMadeRun(true));
   const leak = r.verdicts.find((v) => v.check === 'handles.noLeak')!;
   t.equal(leak.status, 'fail');
-  t.match(leak.evidence, { closeWait: 18, processes: [{ pid: 100 }, { pid: 300, role: 'worker /orders' }] });
+  t.match(leak.evidence, {
+    closeWait: 14,
+    subjects: [{ pid: 100 }, { pid: 300, role: 'worker /orders', late: true }],
+  });
 });

@@ -16,7 +16,7 @@ export const resolveVia = (via: string, target: LoadTarget): NetTcpTarget => {
     path: u.pathname,
     via: url,
     // Relative vias dial the target itself; absolute ones were checked to be loopback (or allowed).
-    ip: via.startsWith('/') ? target.host : host === 'localhost' ? '127.0.0.1' : host,
+    ip: via.startsWith('/') ? (target.ip ?? target.host) : host === 'localhost' ? '127.0.0.1' : host,
     ...(proxy !== undefined && via.startsWith('/') ? { ip: proxy.host, port: proxy.port } : {}),
   };
 };

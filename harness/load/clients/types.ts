@@ -16,6 +16,8 @@ import type { LoadStats } from '../stats.ts';
 // needs one.
 export type LoadTarget = {
   host: string;
+  // The address dialled, where it is not `host` itself (a remote target's resolved name).
+  ip?: string | undefined;
   port: number;
   httpPort?: number | undefined;
   proxy?: { host: string; port: number } | undefined;

@@ -23,6 +23,23 @@ export const loopbackRules: Rule = (raw) => {
       });
   }
   if (allowRemote) return issues;
+  // A remote target's URLs: outside loopback only with allowRemote.
+  const urls = objAt(objAt(raw, 'target'), 'remote')?.['url'];
+  const listed =
+    typeof urls === 'string'
+      ? [[urls, ['target', 'remote', 'url']] as const]
+      : Array.isArray(urls)
+        ? urls.map((u, i) => [u, ['target', 'remote', 'url', i]] as const)
+        : [];
+  for (const [u, path] of listed) {
+    if (typeof u !== 'string' || !u.startsWith('net.tcp://') || !URL.canParse(u)) continue;
+    const name = new URL(u).hostname.replace(/^\[|\]$/g, '');
+    if (!loopbackName(name))
+      issues.push({
+        path: [...path],
+        message: `expected a loopback host unless allowRemote is true (a remote target on another machine needs allowRemote: true), got ${JSON.stringify(name)}`,
+      });
+  }
   for (const [path, v] of viasOf(raw)) {
     if (typeof v !== 'string' || !v.startsWith('net.tcp://') || !URL.canParse(v)) continue;
     const name = new URL(v).hostname.replace(/^\[|\]$/g, '');

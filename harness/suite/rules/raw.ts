@@ -29,12 +29,11 @@ export const itemsAt = (o: Record<string, unknown>, key: string): [Record<string
 export const loopbackName = (host: string): boolean => host === 'localhost' || isLoopbackIp(host);
 
 // What kind of target the raw suite names, if exactly one.
-export const targetKindOfRaw = (raw: Record<string, unknown>): 'host' | 'command' | undefined => {
+export const targetKindOfRaw = (raw: Record<string, unknown>): 'host' | 'command' | 'remote' | undefined => {
   const target = objAt(raw, 'target');
   if (target === undefined) return undefined;
-  const hasHost = target['host'] !== undefined;
-  const hasCommand = target['command'] !== undefined;
-  return hasHost && !hasCommand ? 'host' : hasCommand && !hasHost ? 'command' : undefined;
+  const kinds = (['host', 'command', 'remote'] as const).filter((k) => target[k] !== undefined);
+  return kinds.length === 1 ? kinds[0] : undefined;
 };
 
 // The vias a suite dials (each load's, the probe's), with where they are written.

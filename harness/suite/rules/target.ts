@@ -8,16 +8,29 @@ export const targetRules: Rule = (raw) => {
   const target = objAt(raw, 'target');
   if (target === undefined) return [];
   const issues: RawIssue[] = [];
-  const hasHost = target['host'] !== undefined;
-  const hasCommand = target['command'] !== undefined;
-  if (hasHost && hasCommand)
-    issues.push({ path: ['target'], message: 'expected either host or command, not both' });
-  else if (!hasHost && !hasCommand)
+  const named = (['host', 'command', 'remote'] as const).filter((k) => target[k] !== undefined);
+  if (named.length > 1)
     issues.push({
       path: ['target'],
-      message: 'expected host (the built-in reference host) or command (any program), got neither',
+      message: `expected either ${named.slice(0, -1).join(', ')} or ${named.at(-1)!}, not ${named.length === 2 ? 'both' : 'all three'}`,
+    });
+  else if (named.length === 0)
+    issues.push({
+      path: ['target'],
+      message:
+        'expected host (the built-in reference host), command (any program) or remote (a service already running), got none',
     });
   const kind = targetKindOfRaw(raw);
+  if (kind === 'remote') {
+    for (const k of ['port', 'env', 'cwd', 'stop'] as const) {
+      if (target[k] !== undefined)
+        issues.push({
+          path: ['target', k],
+          message: `${k} goes with a command target; the harness neither starts nor stops a remote one`,
+          key: true,
+        });
+    }
+  }
   if (kind === 'host') {
     for (const k of ['port', 'httpPort', 'env', 'cwd', 'stop'] as const) {
       if (target[k] !== undefined)

@@ -69,3 +69,33 @@ t.test('--dry-run --json gives the plan as data; an invalid suite still exits 2'
     /faults\[0\]\.workers: expected a positive number of busy processes, got "many"/,
   );
 });
+
+t.test('--dry-run of a remote target names its URL and its observers', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'nettcp-chaos-dry-'));
+  const file = join(dir, 'far.yaml');
+  await writeFile(
+    file,
+    [
+      'name: far',
+      'target: { remote: { url: net.tcp://127.0.0.1:8808/ } }',
+      'observe: { prometheus: { scrape: http://127.0.0.1:9256/metrics, exporter: process-exporter, select: { process: orders } } }',
+      'load: [{ name: steady, via: /svc, model: constant-arrival-rate, rate: 5, duration: 2s }]',
+      'faults: [{ kind: command, at: 1s, run: [ssh, winhost, appcmd, recycle, apppool, /apppool.name:Orders] }]',
+      'checks: { handles.noLeak: {} }',
+      '',
+    ].join('\n'),
+  );
+  const r = await runCli(['run', file, '--dry-run', '--out', join(dir, 'runs')], { timeout: 20_000 });
+  t.equal(r.exitCode, 0, String(r.stderr));
+  const text = String(r.stdout);
+  t.match(text, /remote: net\.tcp:\/\/127\.0\.0\.1:8808\/ \(neither started nor stopped by the harness\)/);
+  t.match(
+    text,
+    /observers:\n\s+prometheus: scrape http:\/\/127\.0\.0\.1:9256\/metrics \(process-exporter\) for orders: handles, rss, cpu, threads, processes/,
+  );
+  t.match(
+    text,
+    /command#0\s+at 1s \(instant\)\s+run ssh winhost appcmd recycle apppool \/apppool\.name:Orders/,
+  );
+  t.match(text, /handles\.noLeak: tolerance 2, settle 3s, warm-up 10 session\(s\) per load/);
+});

@@ -3,6 +3,7 @@ import { createServer, connect } from 'node:net';
 import t from 'tap';
 import {
   classifyFds,
+  countTargets,
   descendants,
   parseNetTcp,
   parseCmdline,
@@ -136,7 +137,19 @@ t.test('fd links are classified by kind', async (t) => {
       other: 2,
       total: 6,
       socketInodes: [5, 7],
+      links: ['socket:[5]', 'pipe:[6]', '/tmp/x', '/dev/null', 'anon_inode:[eventpoll]', 'socket:[7]'],
     },
+  );
+});
+
+t.test('fd targets are counted by what they point at, sockets by TCP state and pipes together', async (t) => {
+  const states: Record<number, string> = { 5: 'CLOSE_WAIT', 7: 'CLOSE_WAIT', 9: 'LISTEN' };
+  t.same(
+    countTargets(
+      ['socket:[5]', 'pipe:[6]', 'pipe:[8]', '/tmp/x', '/tmp/x', 'socket:[7]', 'socket:[9]'],
+      (inode) => states[inode] ?? 'OTHER',
+    ),
+    { 'socket:CLOSE_WAIT': 2, pipe: 2, '/tmp/x': 2, 'socket:LISTEN': 1 },
   );
 });
 

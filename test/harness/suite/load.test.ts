@@ -50,7 +50,7 @@ t.test('a valid suite loads with defaults filled in and durations in ms', async 
     openTimeout: 5000,
   });
   t.same(s.faults[0], { kind: 'recycle', at: 3000, mode: 'overlapped' });
-  t.same(s.checks['handles.noLeak'], { tolerance: 2, settle: 3000 });
+  t.same(s.checks['handles.noLeak'], { tolerance: 2, settle: 3000, warmup: 10 });
   t.equal(s.expect, 'pass');
 });
 

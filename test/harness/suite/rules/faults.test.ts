@@ -1,4 +1,5 @@
 import t from 'tap';
+import { formatProblem, loadSuiteText } from '../../../../harness/suite/load.ts';
 import { faultRules } from '../../../../harness/suite/rules/faults.ts';
 
 const host = (services: unknown[]) => ({ target: { host: { services } } });
@@ -67,3 +68,37 @@ t.test('a repeating fault ends before it comes again', async (t) => {
   ]);
   t.same(messages(f('3s')), []);
 });
+
+t.test(
+  'a remote target refuses faults that need local processes at validation, with file:line:col and what to use instead',
+  async (t) => {
+    const text = [
+      'name: remote-faults',
+      'target:',
+      '  remote: { url: net.tcp://127.0.0.1:808/ }',
+      'load:',
+      '  - { name: steady, via: /svc, model: constant-arrival-rate, rate: 5, duration: 2s }',
+      'faults:',
+      '  - { kind: recycle, at: 1s, signal: SIGHUP }',
+      '  - { kind: kill, at: 1s }',
+      '  - { kind: pause, at: 1s, duration: 1s }',
+      '  - { kind: cpu-spike, at: 1s, duration: 1s }',
+      '  - { kind: slow-activation, at: 1s, delay: 1s }',
+      '  - { kind: command, at: 1s, run: ["true"] }',
+      '  - { kind: network, at: 1s, duration: 1s, toxic: latency, latency: 100 }',
+      '',
+    ].join('\n');
+    const r = loadSuiteText(text, 'remote.yaml');
+    t.equal(r.ok, false);
+    const lines = r.ok ? [] : r.problems.map(formatProblem);
+    t.equal(lines.length, 5, lines.join('\n'));
+    t.match(
+      lines[0],
+      /^remote\.yaml:7:5 faults\[0\]: recycle acts on processes the harness started on this machine.*instead, run your own command: \{ kind: command/,
+    );
+    t.match(lines[1], /^remote\.yaml:8:5 faults\[1\]: kill acts on processes .*taskkill/);
+    t.match(lines[2], /^remote\.yaml:9:5 faults\[2\]: pause acts on processes .*pssuspend/);
+    t.match(lines[3], /^remote\.yaml:10:5 faults\[3\]: a cpu-spike of scope: system/);
+    t.match(lines[4], /^remote\.yaml:11:5 faults\[4\]: slow-activation acts on processes .*appcmd, stop/);
+  },
+);

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { formatProblem, loadSuiteText } from '../../../../harness/suite/load.ts';
 import { loopbackRules } from '../../../../harness/suite/rules/loopback.ts';
 
 const paths = (raw: Record<string, unknown>) => loopbackRules(raw).map((i) => i.path.join('.'));
@@ -21,4 +22,20 @@ t.test("a host that may forward outside loopback needs the suite's allowRemote t
 
 t.test('vias that do not parse are left to the schema', async (t) => {
   t.same(paths({ load: [{ via: 'net.tcp://exa mple/a' }, { via: 42 }] }), []);
+});
+
+t.test('a remote target outside loopback needs allowRemote, reported at its line and column', async (t) => {
+  const text = [
+    'name: far',
+    'target:',
+    '  remote: { url: net.tcp://winhost:808/ }',
+    'load:',
+    '  - { name: steady, via: /svc, model: constant-arrival-rate, rate: 5, duration: 2s }',
+    '',
+  ].join('\n');
+  const r = loadSuiteText(text, 'far.yaml');
+  t.same(r.ok ? [] : r.problems.map(formatProblem), [
+    'far.yaml:3:18 target.remote.url: expected a loopback host unless allowRemote is true (a remote target on another machine needs allowRemote: true), got "winhost"',
+  ]);
+  t.ok(loadSuiteText(`allowRemote: true\n${text}`, 'far.yaml').ok);
 });

@@ -8,8 +8,24 @@ t.test('a target names exactly one kind', async (t) => {
   t.match(messages({ target: { host: {}, command: ['x'], port: 1 } }), [
     'target: expected either host or command, not both',
   ]);
-  t.match(messages({ target: {} }), [/^target: expected host .* or command .*, got neither/]);
+  t.match(messages({ target: {} }), [/^target: expected host .*, command .* or remote .*, got none/]);
+  t.match(messages({ target: { remote: { url: 'net.tcp://127.0.0.1:808/' }, command: ['x'] } }), [
+    'target: expected either command or remote, not both',
+  ]);
   t.same(messages({}), [], 'no target block: the schema reports it');
+});
+
+t.test("a command's fields on a remote target are refused, as keys", async (t) => {
+  const issues = targetRules({
+    target: { remote: { url: 'net.tcp://127.0.0.1:808/' }, port: 4000, stop: {} },
+  });
+  t.same(
+    issues.map((i) => [i.path.join('.'), i.key, /neither starts nor stops a remote one/.test(i.message)]),
+    [
+      ['target.port', true, true],
+      ['target.stop', true, true],
+    ],
+  );
 });
 
 t.test("a command's fields on the host are refused, as keys", async (t) => {
