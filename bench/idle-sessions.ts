@@ -65,7 +65,11 @@ const args = [
   dir,
   ...(values.generators === undefined ? [] : ['--generators', values.generators]),
 ];
-const child = spawn(process.execPath, [...(process.env['BENCH_HARNESS_FLAGS']?.split(' ').filter(Boolean) ?? []), ...args], { stdio: ['ignore', process.env['BENCH_HARNESS_FLAGS'] ? 'inherit' : 'ignore', 'pipe'] });
+const child = spawn(
+  process.execPath,
+  [...(process.env['BENCH_HARNESS_FLAGS']?.split(' ').filter(Boolean) ?? []), ...args],
+  { stdio: ['ignore', process.env['BENCH_HARNESS_FLAGS'] ? 'inherit' : 'ignore', 'pipe'] },
+);
 let stderr = '';
 child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 const watch = watchMemory(child.pid!, 250);

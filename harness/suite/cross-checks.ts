@@ -13,6 +13,13 @@ import { targetRules } from './rules/target.ts';
 export type { RawIssue } from './rules/raw.ts';
 
 // In the order their problems are listed.
-const RULES: readonly Rule[] = [targetRules, loopbackRules, clientRules, faultRules, observerRules, nameRules];
+const RULES: readonly Rule[] = [
+  targetRules,
+  loopbackRules,
+  clientRules,
+  faultRules,
+  observerRules,
+  nameRules,
+];
 
 export const crossChecks = (raw: unknown): RawIssue[] => (isObj(raw) ? RULES.flatMap((r) => r(raw)) : []);

@@ -2,7 +2,15 @@
 // session each start opens.
 
 import * as z from 'zod';
-import { bool, duration, nonNegativeInt, oneOf, positiveDuration, record, text } from '../../../model/fields.ts';
+import {
+  bool,
+  duration,
+  nonNegativeInt,
+  oneOf,
+  positiveDuration,
+  record,
+  text,
+} from '../../../model/fields.ts';
 import { OPERATIONS, OPS_CONTENT_TYPE } from '../../../protocol/index.ts';
 
 // A via: a path resolved against the target (/orders) or a whole net.tcp URL.
