@@ -6,7 +6,7 @@
 
 import { checkWarmupSessions } from '../checks/index.ts';
 import { clientOf } from '../load/clients/index.ts';
-import type { LoadTarget } from '../load/clients/types.ts';
+import type { ClientLoad, LoadTarget } from '../load/clients/types.ts';
 import { LoadStats } from '../load/stats.ts';
 import { phase, type RunContext } from './context.ts';
 
@@ -24,9 +24,16 @@ export const warmUp = async (ctx: RunContext, target: LoadTarget): Promise<void>
   phase(ctx, 'warmup');
   await Promise.all(
     ctx.suite.load.map(async (spec) => {
-      const stats = new LoadStats(spec.name);
       const failed: Record<string, number> = {};
-      const load = clientOf(spec).start(spec, {
+      let load: ClientLoad | undefined;
+      // The n-th session started: no more start (a lane checks before each session it starts).
+      const stats = new (class extends LoadStats {
+        override started(): void {
+          super.started();
+          if (this.totals.started >= n) void load?.stop(WARMUP_DRAIN_MS);
+        }
+      })(spec.name);
+      load = clientOf(spec).start(spec, {
         name: spec.name,
         // A few lanes back to back: a closed schedule the load's client follows as it follows its model's.
         schedule: { kind: 'closed', lanes: Math.min(WARMUP_CONCURRENCY, n), durationMs: WARMUP_MAX_MS },
@@ -41,19 +48,12 @@ export const warmUp = async (ctx: RunContext, target: LoadTarget): Promise<void>
         allowRemote: ctx.suite.allowRemote,
         target,
       });
-      // Enough sessions ended (or the run stopped, or the warm-up's time is up): no more start.
-      await new Promise<void>((resolve) => {
-        const check = setInterval(() => {
-          if (stats.totals.ok + stats.totals.failed < n && !ctx.signal.aborted) return;
-          clearInterval(check);
-          resolve();
-        }, 20);
-        void load.done.then(() => {
-          clearInterval(check);
-          resolve();
-        });
-      });
-      await load.stop(ctx.signal.aborted ? 0 : WARMUP_DRAIN_MS);
+      const running = load;
+      const abort = () => void running.stop(0);
+      ctx.signal.addEventListener('abort', abort, { once: true });
+      await running.done;
+      await running.stop(ctx.signal.aborted ? 0 : WARMUP_DRAIN_MS);
+      ctx.signal.removeEventListener('abort', abort);
       ctx.h.append({
         t: ctx.h.now(),
         kind: 'warmup',
