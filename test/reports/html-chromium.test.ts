@@ -77,7 +77,7 @@ t.test('report.html in headless Chromium', { skip: noChromium() }, async (t) => 
     t.equal(drawn.firstCard, 'verdict fail check-handles.noLeak');
     t.match(
       timeline.markers.find((m) => m.kind === 'climb'),
-      { label: /^process \(pid \d+\) fds past baseline \d+ \+ 2$/ },
+      { label: /^pid \d+ \(process\) handles past baseline \d+ \+ 2$/ },
     );
     const fds = chart(drawn, 'fds');
     t.match(fds.series, [{ label: /^process \(pid \d+\)$/ }]);

@@ -27,10 +27,10 @@ t.test('fault windows, the probe gap and the fd climb are placed on the run cloc
     marks.find((m) => m[0] === 'dark'),
     ['dark', 2, 'last probe answered'],
   );
-  // pid 300 starts at 12 fds; past 12 + 2 first at 3.0s.
+  // pid 300's handles once warm are 16 (its lowest reading early in load); past 16 + 2 first at 4.0s.
   t.same(
     marks.find((m) => m[0] === 'climb'),
-    ['climb', 3, 'worker /orders (pid 300) fds past baseline 12 + 2'],
+    ['climb', 4, 'pid 300 (worker /orders) handles past baseline 16 + 2'],
   );
 });
 

@@ -44,8 +44,9 @@ t.test('junit.xml has a testcase per check; failures carry the summary and the e
   t.equal(leak.failure?.type, 'fail');
   t.match(leak.failure?.message, /CLOSE_WAIT/);
   const evidence = JSON.parse(leak.failure!.body);
-  t.equal(evidence.closeWait, 18);
-  t.equal(evidence.processes[1].pid, 300);
+  // CLOSE_WAIT at its lowest after settle (the fixture's worker holds 14 at 5.5s, 18 at the final reading).
+  t.equal(evidence.closeWait, 14);
+  t.equal(evidence.subjects[1].pid, 300);
   const gap = JSON.parse(cs.find((c) => c.name === 'listener.responsive')!.failure!.body);
   t.same(gap.longestGap, { from: 2000, to: 3500, ms: 1500 });
 });

@@ -20,8 +20,15 @@ t.test('bytes that arrive while a connection waits for its worker reach the work
   const records: FramingRecord[] = [];
   const decoder = new FramingDecoder();
   const s = connect({ port: h.port, host: '127.0.0.1' });
-  const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
-  s.on('data', (c: Buffer) => records.push(...decoder.push(c)));
+  // The worker answers End with End and keeps the connection for the client's next session (WCF's
+  // connection reuse): the session is over when its End arrives.
+  const ended = new Promise<void>((resolve) =>
+    s.on('data', (c: Buffer) => {
+      records.push(...decoder.push(c));
+      if (records.some((r) => r.type === 'end')) resolve();
+    }),
+  );
+  t.teardown(() => s.destroy());
   await new Promise((r) => s.once('connect', r));
   // Up to the encoding: the listener reads this much and starts the worker. The op framing, whose plain
   // payloads the worker echoes.
@@ -31,7 +38,7 @@ t.test('bytes that arrive while a connection waits for its worker reach the work
   s.write(encodeRecords([{ type: 'preamble-end' }, { type: 'sized-envelope', payload: Buffer.from('one') }]));
   await h.waitFor((l) => l.event === 'dispatch');
   s.write(encodeRecords([{ type: 'sized-envelope', payload: Buffer.from('two') }, { type: 'end' }]));
-  await closed;
+  await ended;
   t.same(
     records.map((r) => (r.type === 'sized-envelope' ? Buffer.from(r.payload).toString() : r.type)),
     ['preamble-ack', 'one', 'two', 'end'],
