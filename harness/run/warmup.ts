@@ -25,15 +25,16 @@ export const warmUp = async (ctx: RunContext, target: LoadTarget): Promise<void>
   await Promise.all(
     ctx.suite.load.map(async (spec) => {
       const failed: Record<string, number> = {};
-      let load: ClientLoad | undefined;
+      // The load, once started (the stats below stop it).
+      const started: { load?: ClientLoad } = {};
       // The n-th session started: no more start (a lane checks before each session it starts).
       const stats = new (class extends LoadStats {
         override started(): void {
           super.started();
-          if (this.totals.started >= n) void load?.stop(WARMUP_DRAIN_MS);
+          if (this.totals.started >= n) void started.load?.stop(WARMUP_DRAIN_MS);
         }
       })(spec.name);
-      load = clientOf(spec).start(spec, {
+      const running = clientOf(spec).start(spec, {
         name: spec.name,
         // A few lanes back to back: a closed schedule the load's client follows as it follows its model's.
         schedule: { kind: 'closed', lanes: Math.min(WARMUP_CONCURRENCY, n), durationMs: WARMUP_MAX_MS },
@@ -48,7 +49,7 @@ export const warmUp = async (ctx: RunContext, target: LoadTarget): Promise<void>
         allowRemote: ctx.suite.allowRemote,
         target,
       });
-      const running = load;
+      started.load = running;
       const abort = () => void running.stop(0);
       ctx.signal.addEventListener('abort', abort, { once: true });
       await running.done;
