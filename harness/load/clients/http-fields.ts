@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { nonNegativeInt, positiveInt, record, text, urlPath } from '../../../model/fields.ts';
 import { parseDuration } from '../../../model/duration.ts';
 import type { SoapVersion } from '../../../protocol/index.ts';
+import { soapCallFields } from './soap-fields.ts';
 
 const URL_WHAT = "a path such as /basic (on the target's HTTP port), or an http:// URL";
 
@@ -32,20 +33,7 @@ const headerText = (what: string) =>
 const soapCall = record(
   {
     version: soapVersion.prefault('1.1'),
-    operation: text('the operation name (for example Echo)'),
-    params: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
-        error: 'the operation parameters by name: { text: hello }',
-      })
-      .meta({
-        description:
-          'the operation parameters by name: { text: hello }; {payload} in a value stands for payload seeded characters',
-      })
-      .default({}),
-    contract: text(
-      'the service contract name (for the default action {namespace}{contract}/{operation})',
-    ).optional(),
-    namespace: text('the contract namespace (default http://tempuri.org/)').optional(),
+    ...soapCallFields('payload'),
     action: headerText('the SOAP action, when not the default').optional(),
     to: text('the To header of SOAP 1.2 (default: the url)').optional(),
     messageId: text(

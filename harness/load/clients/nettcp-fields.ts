@@ -12,6 +12,7 @@ import {
   text,
 } from '../../../model/fields.ts';
 import { OPERATIONS, OPS_CONTENT_TYPE } from '../../../protocol/index.ts';
+import { soapCallFields } from './soap-fields.ts';
 
 // A via: a path resolved against the target (/orders) or a whole net.tcp URL.
 export const via = z
@@ -22,20 +23,7 @@ export const via = z
 // A SOAP call to a WCF service (the reference host's workers are one), instead of the compact op framing.
 const soapCall = record(
   {
-    operation: text('the operation name (for example Echo)'),
-    params: z
-      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]), {
-        error: 'the operation parameters by name: { text: hello }',
-      })
-      .meta({
-        description:
-          'the operation parameters by name: { text: hello }; {payload} in a value stands for session.payload seeded characters',
-      })
-      .default({}),
-    contract: text(
-      'the service contract name (for the default action {namespace}{contract}/{operation})',
-    ).optional(),
-    namespace: text('the contract namespace (default http://tempuri.org/)').optional(),
+    ...soapCallFields('session.payload'),
     action: text('the SOAP action, when not the default').optional(),
     expect: z
       .string({ error: 'the result every reply must carry (text; {payload} allowed)' })
