@@ -69,8 +69,12 @@ export const syntaxProblems = (
 ): SuiteProblem[] => {
   const groups = new Map<string, { code: string; message: string; places: [number, number][] }>();
   const taken = new Set<number>();
+  const lines = text.split('\n');
   for (const e of doc.errors) {
-    const p = lc.linePos(offsetOf(e, doc, text));
+    const at = lc.linePos(offsetOf(e, doc, text));
+    // The parser places some errors (a block nested in a compact mapping) past the end of their line:
+    // shown at the line's end instead, so that the place is one an editor can go to.
+    const p = { line: at.line, col: Math.min(at.col, (lines[at.line - 1]?.length ?? 0) + 1) };
     // Two errors on one line (an implicit key both nested and multi-line, a tab and what it broke)
     // are one mistake: the first says where.
     if (taken.has(p.line)) continue;
