@@ -29,6 +29,10 @@ export type HookedConnection = {
 
 const INTERNALS = ['_doRequest', '_connect', 'destroy'] as const;
 
+// The first pause before connecting again after a failed connect, and the longest.
+const RETRY_FIRST_MS = 10;
+const RETRY_MAX_MS = 250;
+
 const requireInternals = (c: AutocannonClient): void => {
   const missing = INTERNALS.filter((k) => typeof c[k] !== 'function');
   if (typeof c.parser?.initialize !== 'function') missing.push('parser' as never);
@@ -79,7 +83,13 @@ export const hookConnection = (client: AutocannonClient, events: ConnectionEvent
     // instead makes the server's end come at once, and autocannon connects again.
     if (closing) client.conn.end();
   });
+  // A refused or failed connect is retried after a pause that doubles up to RETRY_MAX_MS, not at once as
+  // autocannon does: against a listener that is down, every connection would otherwise spin the CPU.
+  let retryMs = 0;
+  let retry: NodeJS.Timeout | undefined;
   client._connect = () => {
+    if (retry !== undefined) return;
+    const failedToConnect = opened && !connected && lastError !== undefined;
     if (opened) {
       const stage = connected ? 'call' : 'connect';
       const err = lastError;
@@ -103,6 +113,14 @@ export const hookConnection = (client: AutocannonClient, events: ConnectionEvent
     opened = true;
     connected = false;
     closing = false;
+    retryMs = failedToConnect ? Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, retryMs * 2)) : 0;
+    if (retryMs === 0) return dial();
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!client.destroyed) dial();
+    }, retryMs).unref();
+  };
+  const dial = (): void => {
     connect();
     const conn = client.conn;
     conn.once('connect', () => {
@@ -115,5 +133,11 @@ export const hookConnection = (client: AutocannonClient, events: ConnectionEvent
         conn.destroy(Object.assign(new Error('the response is not HTTP'), { code: HTTP_PARSE }));
     });
   };
-  return { send, destroy: () => client.destroy() };
+  return {
+    send,
+    destroy: () => {
+      clearTimeout(retry);
+      client.destroy();
+    },
+  };
 };

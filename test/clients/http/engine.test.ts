@@ -298,6 +298,28 @@ t.test('a broken connection fails each request it had in flight, by what broke i
   t.match(refused.ops[0], { failure: { kind: 'refused', stage: 'connect' } });
 });
 
+t.test(
+  'a listener that is down is dialled again after a pause that grows, not in a tight loop',
+  async (t) => {
+    const port = await freePort();
+    const { totals } = await run(
+      {
+        url: `http://127.0.0.1:${port}/`,
+        soap: ECHO,
+        model: 'constant-sessions',
+        connections: 2,
+        duration: 1000,
+      },
+      500,
+    );
+    // Pauses of 10, 20, 40, ... up to 250 ms: about 8 attempts a connection in a second (a loop with no
+    // pause makes thousands).
+    const refused = totals.failed['refused'] ?? 0;
+    t.ok(refused >= 2 && refused <= 2 * 15, `${refused} refused connects`);
+    t.same(kinds(totals), ['refused']);
+  },
+);
+
 t.test('a server that never answers times the requests out after the timeout', async (t) => {
   const srv = await tcpServer(() => {});
   t.teardown(srv.close);
