@@ -53,16 +53,21 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-// A line from a generator as its message, or undefined for a line that is not one (a generator's stray
-// output, a line from another version).
-export const decodeFromGenerator = (line: string): FromGenerator | undefined => {
-  let m: unknown;
+// A line's JSON object, or undefined for a line that is not one.
+const parseObject = (line: string): Record<string, unknown> | undefined => {
   try {
-    m = JSON.parse(line);
+    const m: unknown = JSON.parse(line);
+    return isObject(m) ? m : undefined;
   } catch {
     return undefined;
   }
-  if (!isObject(m)) return undefined;
+};
+
+// A line from a generator as its message, or undefined for a line that is not one (a generator's stray
+// output, a line from another version).
+export const decodeFromGenerator = (line: string): FromGenerator | undefined => {
+  const m = parseObject(line);
+  if (m === undefined) return undefined;
   switch (m['type']) {
     case 'hello':
       return isNumber(m['protocol']) && isNumber(m['pid']) && typeof m['node'] === 'string'
@@ -92,13 +97,8 @@ export const decodeFromGenerator = (line: string): FromGenerator | undefined => 
 
 // A line from the harness as its message, or undefined.
 export const decodeToGenerator = (line: string): ToGenerator | undefined => {
-  let m: unknown;
-  try {
-    m = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (!isObject(m)) return undefined;
+  const m = parseObject(line);
+  if (m === undefined) return undefined;
   switch (m['op']) {
     case 'start': {
       const s = m['segment'];

@@ -5,6 +5,7 @@ import type { NetworkProxy } from '../../faults/network/types.ts';
 import type { Phase } from '../../model/history.ts';
 import type { Invalid, InvalidCode } from '../../model/result.ts';
 import type { HistoryWriter } from '../history/writer.ts';
+import type { LoadTarget } from '../load/clients/types.ts';
 import type { ParsedSuite } from '../suite/schema.ts';
 import type { SuiteRun } from '../suite/variants.ts';
 import type { RunningTarget } from '../target/types.ts';
@@ -89,3 +90,13 @@ export const stopAll = async (ctx: RunContext): Promise<void> => {
   ctx.stopping = true;
   while (ctx.stops.length > 0) await ctx.stops.pop()!();
 };
+
+// Where the run's loads and probes go: the target's addresses, and the network proxy that relative vias
+// dial instead while a fault needs one.
+export const loadTargetOf = (ctx: RunContext, target: RunningTarget): LoadTarget => ({
+  host: target.host,
+  ip: target.ip,
+  port: target.port,
+  httpPort: target.httpPort,
+  proxy: ctx.proxy,
+});

@@ -6,7 +6,7 @@ import { settleMs } from '../checks/index.ts';
 import { LoadRunner } from '../load/runner.ts';
 import { faultSchedule, loadEndMs } from '../suite/fault-schedule.ts';
 import type { RunningTarget } from '../target/types.ts';
-import { type LoadDriver, onStop, phase, type RunContext } from './context.ts';
+import { type LoadDriver, loadTargetOf, onStop, phase, type RunContext } from './context.ts';
 import { FaultTimeline } from './fault-timeline.ts';
 import { generatorCount, startGenerators } from './generators.ts';
 import type { Observers } from './observe.ts';
@@ -18,13 +18,7 @@ export const driveLoad = async (
   observers: Observers,
 ): Promise<void> => {
   const { h, suite, signal } = ctx;
-  const loadTarget = {
-    host: target.host,
-    ip: target.ip,
-    port: target.port,
-    httpPort: target.httpPort,
-    proxy: ctx.proxy,
-  };
+  const loadTarget = loadTargetOf(ctx, target);
   // Generator processes start before the warm-up and the baseline, so that load starts on time.
   const count = generatorCount(suite);
   const pool = count === undefined ? undefined : await startGenerators(ctx, count, loadTarget);

@@ -10,7 +10,7 @@ import type { ObserverSession } from '../observe/observers/observer.ts';
 import { ListenerProber } from '../observe/probe.ts';
 import { targetKindOf } from '../suite/schema.ts';
 import type { RunningTarget } from '../target/types.ts';
-import { invalidate, log, onStop, type RunContext } from './context.ts';
+import { invalidate, loadTargetOf, log, onStop, type RunContext } from './context.ts';
 import { listenerProbes } from './probes.ts';
 
 export type Observers = {
@@ -100,13 +100,7 @@ export const startObservers = (ctx: RunContext, target: RunningTarget): Observer
     else judge('the harness process', g.cpuPercent, 'its probe and observers would blame the target');
     void ctx.runner?.emitWindows();
   }, suite.observe.interval);
-  const probers = listenerProbes(suite, {
-    host: target.host,
-    ip: target.ip,
-    port: target.port,
-    httpPort: target.httpPort,
-    proxy: ctx.proxy,
-  }).map(
+  const probers = listenerProbes(suite, loadTargetOf(ctx, target)).map(
     (probe) =>
       new ListenerProber({
         probe,
