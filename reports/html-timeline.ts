@@ -7,6 +7,7 @@ import { human, timeline } from '../model/timeline.ts';
 import { kindsOf, kindsText, outages } from '../model/failures.ts';
 import type { History, LoadSample, ProbeEvent, ProcessSample, TargetSample } from '../model/history.ts';
 import { loadSamples, probeFigures, targetSamples } from './figures.ts';
+import { keepIndices, pick } from './downsample.ts';
 
 // One line, set of points or stacked area of a chart.
 export type ChartSeries = {
@@ -350,6 +351,28 @@ const socketCharts = (samples: readonly TargetSample[]): ChartSpec[] => {
   });
 };
 
+// A chart with no more points per line than a screen shows (a long soak's), its extremes kept: the
+// series drawn at the same x are thinned together, so stacked areas stay aligned.
+const thin = (chart: ChartSpec): ChartSpec => {
+  const byX = new Map<readonly number[], ChartSeries[]>();
+  for (const s of chart.series) byX.set(s.t, [...(byX.get(s.t) ?? []), s]);
+  const kept = new Map<readonly number[], number[]>();
+  for (const [t, group] of byX) kept.set(t, keepIndices({ t, vs: group.map((s) => s.v) }));
+  return {
+    ...chart,
+    series: chart.series.map((s): ChartSeries => {
+      const at = kept.get(s.t)!;
+      if (at.length === s.t.length) return s;
+      return {
+        ...s,
+        t: pick(s.t, at),
+        v: pick(s.v, at),
+        ...(s.raw === undefined ? {} : { raw: pick(s.raw, at) }),
+      };
+    }),
+  };
+};
+
 // The timeline of a run.
 export const timelineData = (h: History, verdicts: readonly Verdict[]): TimelineData => {
   const tl = timeline(h);
@@ -424,7 +447,7 @@ export const timelineData = (h: History, verdicts: readonly Verdict[]): Timeline
         ...socketCharts(samples),
       ],
       marks,
-    ),
+    ).map(thin),
     bands,
     markers: markers.sort((a, b) => a.t - b.t),
   };
