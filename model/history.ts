@@ -159,7 +159,10 @@ export type GeneratorSample = {
   source: 'generator';
   lagP99Ms: number;
   lagMaxMs: number;
+  // The whole process's CPU, and its event-loop thread's (what saturation is judged on; histories
+  // before it have only the process's).
   cpuPercent: number;
+  loopCpuPercent?: number;
   generator?: number;
   pid?: number;
   rssBytes?: number;

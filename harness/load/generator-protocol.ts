@@ -14,7 +14,10 @@ import type { LoadTarget } from './clients/types.ts';
 export const GENERATOR_PROTOCOL = 1;
 
 // How a generator is doing, with each window.
-export type GeneratorHealthReading = Pick<GeneratorSample, 'lagP99Ms' | 'lagMaxMs' | 'cpuPercent'> & {
+export type GeneratorHealthReading = Pick<
+  GeneratorSample,
+  'lagP99Ms' | 'lagMaxMs' | 'cpuPercent' | 'loopCpuPercent'
+> & {
   rssBytes: number;
 };
 
@@ -81,7 +84,8 @@ export const decodeFromGenerator = (line: string): FromGenerator | undefined => 
         Array.isArray(m['samples']) &&
         m['samples'].every((s) => isObject(s) && s['kind'] === 'sample' && s['source'] === 'load') &&
         isObject(health) &&
-        ['lagP99Ms', 'lagMaxMs', 'cpuPercent', 'rssBytes'].every((k) => isNumber(health[k]))
+        ['lagP99Ms', 'lagMaxMs', 'cpuPercent', 'rssBytes'].every((k) => isNumber(health[k])) &&
+        (health['loopCpuPercent'] === undefined || isNumber(health['loopCpuPercent']))
         ? (m as FromGenerator)
         : undefined;
     }

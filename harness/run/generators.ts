@@ -203,6 +203,7 @@ export class GeneratorPool {
           lagP99Ms: msg.health.lagP99Ms,
           lagMaxMs: msg.health.lagMaxMs,
           cpuPercent: msg.health.cpuPercent,
+          ...(msg.health.loopCpuPercent === undefined ? {} : { loopCpuPercent: msg.health.loopCpuPercent }),
           rssBytes: msg.health.rssBytes,
         });
         m.answers.set(msg.seq, msg.samples);

@@ -4,7 +4,12 @@
 // fresh session every probe interval.
 
 import { INVALID } from '../../model/result.ts';
-import { GeneratorHealth, SaturationWatch } from '../observe/generator-health.ts';
+import {
+  GeneratorHealth,
+  type GeneratorReading,
+  judgedCpu,
+  SaturationWatch,
+} from '../observe/generator-health.ts';
 import { configuredObservers } from '../observe/observers/index.ts';
 import type { ObserverSession } from '../observe/observers/observer.ts';
 import { ListenerProber } from '../observe/probe.ts';
@@ -72,32 +77,33 @@ export const startObservers = (ctx: RunContext, target: RunningTarget): Observer
   const saturation = new SaturationWatch();
   // With generator processes, the harness runs the probe and observers only.
   const inProcess = suite.generators === undefined;
-  const judge = (who: string, cpuPercent: number, blame: string) => {
-    const n = saturation.saturated(who, cpuPercent);
+  const judge = (who: string, r: Pick<GeneratorReading, 'cpuPercent' | 'loopCpuPercent'>, blame: string) => {
+    const cpu = judgedCpu(r);
+    const n = saturation.saturated(who, cpu);
     if (n === undefined || ctx.invalid !== undefined) return;
+    const busy =
+      r.loopCpuPercent === undefined
+        ? `${Math.round(cpu)}% of a core`
+        : `its event loop busy ${Math.round(cpu)}% of the time`;
     invalidate(
       ctx,
       INVALID.GeneratorSaturated,
-      `${who} was saturated (${Math.round(cpuPercent)}% of a core for ${n} samples in a row); ${blame}`,
+      `${who} was saturated (${busy} for ${n} samples in a row); ${blame}`,
     );
     log(ctx, 'error', ctx.invalid!.message);
   };
   // Each generator process's health comes with its windows.
   const unsubscribe = h.subscribe((e) => {
     if (e.kind === 'sample' && e.source === 'generator' && e.generator !== undefined)
-      judge(
-        `load generator ${e.generator} (pid ${e.pid})`,
-        e.cpuPercent,
-        'its latencies would blame the target',
-      );
+      judge(`load generator ${e.generator} (pid ${e.pid})`, e, 'its latencies would blame the target');
   });
   generator.start();
   const tick = setInterval(() => {
     for (const r of readers) r.tick();
     const g = generator.read();
     h.append({ t: h.now(), kind: 'sample', source: 'generator', ...g });
-    if (inProcess) judge('the load generator', g.cpuPercent, 'its latencies would blame the target');
-    else judge('the harness process', g.cpuPercent, 'its probe and observers would blame the target');
+    if (inProcess) judge('the load generator', g, 'its latencies would blame the target');
+    else judge('the harness process', g, 'its probe and observers would blame the target');
     void ctx.runner?.emitWindows();
   }, suite.observe.interval);
   const probers = listenerProbes(suite, loadTargetOf(ctx, target)).map(

@@ -1,6 +1,9 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import t from 'tap';
 import {
   GeneratorHealth,
+  judgedCpu,
   SATURATED_CPU_PERCENT,
   SATURATED_SAMPLES,
   SaturationWatch,
@@ -27,6 +30,30 @@ t.test('a busy generator reads as busy, with its event loop lagging', async (t) 
     `busy ${busy.cpuPercent.toFixed(0)}% over idle ${idle.cpuPercent.toFixed(0)}%`,
   );
   t.ok(idle.lagMaxMs < busy.lagMaxMs);
+  t.ok(
+    busy.loopCpuPercent! > idle.loopCpuPercent!,
+    `event loop busy ${busy.loopCpuPercent!.toFixed(0)}% over idle ${idle.loopCpuPercent!.toFixed(0)}%`,
+  );
+});
+
+t.test("a thread beside the event loop counts in the process's CPU, not in the loop's", async (t) => {
+  const g = new GeneratorHealth();
+  g.start();
+  t.teardown(() => g.stop());
+  g.read();
+  // Another thread spins for 400 ms while the event loop waits for it.
+  const w = new Worker(
+    'const end = Date.now() + 400; while (Date.now() < end) Math.sqrt(Math.random()); process.exit(0);',
+    { eval: true },
+  );
+  await once(w, 'exit');
+  const r = g.read();
+  t.ok(
+    r.loopCpuPercent! < r.cpuPercent,
+    `event loop ${r.loopCpuPercent!.toFixed(0)}%, process ${r.cpuPercent.toFixed(0)}%`,
+  );
+  t.equal(judgedCpu(r), r.loopCpuPercent, "saturation is judged on the loop's share");
+  t.equal(judgedCpu({ cpuPercent: 95 }), 95, "without the loop's share, on the process's");
 });
 
 t.test('saturation counts readings in a row per generator, and a reading below starts over', async (t) => {
