@@ -9,6 +9,7 @@ import type { ClientLoad, LoadTarget } from './clients/types.ts';
 import { modelOf } from './models/index.ts';
 import { type Segment, WHOLE } from './segment.ts';
 import { LoadStats } from './stats.ts';
+import { favourMemoryAt, restoreMemoryMode } from './memory-mode.ts';
 
 export type { LoadTarget } from './clients/types.ts';
 
@@ -75,6 +76,7 @@ export class LoadRunner {
     const windowMs = t - this.#lastWindow;
     this.#lastWindow = t;
     for (const s of this.stats) h.append(s.window(t, windowMs));
+    favourMemoryAt(this.active);
   }
 
   // Stops starting sessions; waits up to `drainMs` for those in flight, then aborts the rest
@@ -82,5 +84,6 @@ export class LoadRunner {
   async stop(drainMs: number): Promise<void> {
     await Promise.all(this.#loads.map((l) => l.stop(drainMs)));
     await this.done;
+    restoreMemoryMode();
   }
 }
