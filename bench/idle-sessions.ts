@@ -95,6 +95,7 @@ const lagOf = (who: (e: Record<string, unknown>) => boolean, from: number, to: n
     lagMaxMs: Math.max(0, ...mine.map((e) => e['lagMaxMs'] as number)),
     lagP99Ms: Math.max(0, ...mine.map((e) => e['lagP99Ms'] as number)),
     cpuPercentMax: Math.max(0, ...mine.map((e) => e['cpuPercent'] as number)),
+    loopCpuPercentMax: Math.max(0, ...mine.map((e) => (e['loopCpuPercent'] as number | undefined) ?? 0)),
   };
 };
 const processes = [
@@ -144,7 +145,7 @@ if (values.json) {
       `peak RSS: harness ${mb(p.harness)}, watchdog ${mb(p.watchdog)}, generators ${mb(p.generators)}; all together ${mb(p.total)} (PSS ${mb(result.peakPssBytes.total)}); target ${mb(result.targetPeakRssBytes)}`,
       ...Object.entries(result.loopDelay).map(
         ([name, l]) =>
-          `${name}: event-loop delay while opening (first ${OPENING_MS / 1000}s of load) max ${l.opening.lagMaxMs.toFixed(0)} ms, p99 ${l.opening.lagP99Ms.toFixed(0)} ms; over the load max ${l.load.lagMaxMs.toFixed(0)} ms, p99 ${l.load.lagP99Ms.toFixed(0)} ms; CPU at most ${l.load.cpuPercentMax.toFixed(0)}% of a core`,
+          `${name}: event-loop delay while opening (first ${OPENING_MS / 1000}s of load) max ${l.opening.lagMaxMs.toFixed(0)} ms, p99 ${l.opening.lagP99Ms.toFixed(0)} ms; over the load max ${l.load.lagMaxMs.toFixed(0)} ms, p99 ${l.load.lagP99Ms.toFixed(0)} ms; CPU at most ${l.load.cpuPercentMax.toFixed(0)}% of a core (its event loop's ${l.load.loopCpuPercentMax.toFixed(0)}%)`,
       ),
       `run folder: ${runDir}`,
     ].join('\n') + '\n',
