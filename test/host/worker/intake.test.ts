@@ -25,7 +25,9 @@ const causes: Cause[] = [
     config: (defects) => ({ sharing, defects, services: [{ path: '/w', activation: { mode: 'startup' } }] }),
     provoke: async (h) => {
       await warm(h, '/w');
-      await h.request({ command: 'burn', path: '/w', ms: 1500 });
+      // Long enough that the test's own readings before it connects (the worker's fds, /proc/net/tcp,
+      // slow on a loaded machine) end well before the worker is free again.
+      await h.request({ command: 'burn', path: '/w', ms: 3000 });
     },
   },
   {
@@ -81,7 +83,7 @@ for (const cause of causes) {
     t.ok(
       await waitUntil(
         async () => (await status(h)).workers.find((w) => w.pid === pid)?.report?.orphaned === 1,
-        5000,
+        8000,
       ),
       'the worker holds one orphaned socket',
     );
@@ -104,7 +106,7 @@ for (const cause of causes) {
     t.ok(
       await waitUntil(
         async () => (await status(h)).workers.find((w) => w.pid === pid)?.report?.state === 'inactive',
-        5000,
+        8000,
       ),
       'the worker learned its registration was closed',
     );
